@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// chalk and oclif ignore NO_COLOR; map it before either loads.
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0'
+
+const {execute} = await import('@oclif/core')
+await execute({dir: import.meta.url})

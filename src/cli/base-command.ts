@@ -1,0 +1,96 @@
+import {Command, Errors, Flags, Interfaces} from '@oclif/core'
+import type OpenAI from 'openai'
+import {loadConfig, type ConfigOverrides, type LoopftConfig} from '../lib/config.js'
+import {openDatabase, type Database} from '../lib/db.js'
+import {LoopftError} from '../lib/errors.js'
+import {toLoopftError} from '../lib/error-translation.js'
+import {migrate, type MigrateResult} from '../lib/migrate.js'
+import {createOpenAIClient} from '../lib/openai-client.js'
+import {startProgress, type Progress} from './progress.js'
+import {detectTerminal, type Terminal} from './terminal.js'
+
+/** Flags shared by several commands; each command spreads the ones it needs. */
+export const sharedFlags = {
+  'database-url': Flags.string({env: 'DATABASE_URL', description: 'Postgres URL; unset = embedded database under $LOOPFT_HOME', helpGroup: 'GLOBAL'}),
+  yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (for cron and CI)', default: false}),
+  'dry-run': Flags.boolean({description: 'show what would happen and change nothing', default: false}),
+}
+
+/**
+ * The oclif glue every loopft command shares: --json, config read once at the
+ * edge, a lazily opened and migrated database closed in finally(), and one
+ * catch() that maps every error to a one-line message and its documented exit
+ * code (oclif would collapse custom codes to 1 under --json).
+ */
+export abstract class LoopftCommand extends Command {
+  static enableJsonFlag = true
+
+  protected readonly terminal: Terminal = detectTerminal()
+  private database?: Database
+  /** What the migration run on open did; the migrate command reports it. */
+  protected migration?: MigrateResult
+
+  protected loadConfig(overrides: ConfigOverrides = {}): LoopftConfig {
+    return loadConfig(overrides)
+  }
+
+  /** Opens the database (server or embedded) and brings its schema up to date. */
+  protected async openDatabase(config: LoopftConfig): Promise<Database> {
+    if (this.database === undefined) {
+      this.database = await openDatabase({databaseUrl: config.databaseUrl, home: config.home})
+      this.migration = await migrate(this.database.sql)
+    }
+    return this.database
+  }
+
+  protected openai(config: LoopftConfig): OpenAI {
+    return createOpenAIClient(config)
+  }
+
+  protected progress(text: string): Progress {
+    return startProgress(this.terminal, text, {quiet: this.jsonEnabled()})
+  }
+
+  /** True when confirmed; never prompts off a TTY (fails with a usage error instead of hanging). */
+  protected async confirm(message: string, yes: boolean): Promise<boolean> {
+    if (yes) return true
+    if (!this.terminal.isInteractive) {
+      throw new LoopftError('USAGE', `${message} — confirmation needed, but this is not an interactive terminal`, {suggestion: 'pass --yes'})
+    }
+    const {confirm} = await import('@inquirer/prompts')
+    return confirm({message, default: false}, {output: process.stderr})
+  }
+
+  async catch(error: Error & {exitCode?: number}): Promise<never | void> {
+    const loopftError = isUsageError(error)
+      ? new LoopftError('USAGE', firstLine(error.message), {suggestion: `see: ${this.config.bin} ${this.id ?? ''} --help`})
+      : toLoopftError(error)
+    process.exitCode = loopftError.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({error: loopftError.toJSON()})
+      return
+    }
+    const suggestion = loopftError.suggestion === undefined ? '' : ` (${loopftError.suggestion})`
+    process.stderr.write(`loopft: ${loopftError.code}: ${loopftError.message}${suggestion}\n`)
+    if (loopftError.code === 'UNEXPECTED' && process.env.LOOPFT_DEBUG) process.stderr.write(`${error.stack}\n`)
+    throw Object.assign(new Errors.ExitError(loopftError.exitCode), {skipOclifErrorHandling: true})
+  }
+
+  async finally(error: Error | undefined): Promise<void> {
+    await this.database?.close().catch(() => {})
+    this.database = undefined
+    return super.finally(error)
+  }
+}
+
+export type LoopftFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof LoopftCommand)['baseFlags'] & T['flags']>
+
+function isUsageError(error: unknown): boolean {
+  if (error instanceof Errors.CLIError && (error as {oclif?: {exit?: number}}).oclif?.exit === 2) return true
+  const name = (error as {constructor?: {name?: string}})?.constructor?.name ?? ''
+  return /Parse|Flag|Arg|Validation/.test(name) && error instanceof Errors.CLIError
+}
+
+function firstLine(message: string): string {
+  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message
+}

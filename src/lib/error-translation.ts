@@ -1,0 +1,53 @@
+import {LoopftError} from './errors.js'
+import {redactSecrets} from './secrets.js'
+
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'])
+
+/**
+ * Translates any thrown value into a LoopftError, in one place: postgres.js by
+ * SQLSTATE / error code, the openai SDK by error class name and status. Never by
+ * matching message text, and the message is scrubbed of secrets.
+ */
+export function toLoopftError(error: unknown): LoopftError {
+  if (error instanceof LoopftError) return error
+  const candidate = error as {code?: unknown; name?: unknown; status?: unknown; message?: unknown; severity?: unknown}
+  const message = redactSecrets(typeof candidate?.message === 'string' ? candidate.message : String(error))
+  const code = typeof candidate?.code === 'string' ? candidate.code : undefined
+
+  if (code !== undefined && CONNECTION_ERRNOS.has(code)) {
+    return new LoopftError('DB_UNAVAILABLE', `database unreachable: ${message}`, {
+      suggestion: 'check DATABASE_URL / --database-url, or unset it to use the embedded database',
+      cause: error,
+    })
+  }
+  if (code !== undefined && typeof candidate.severity === 'string') return fromPostgres(code, message, error)
+  if (typeof candidate?.status === 'number' || String(candidate?.name ?? '').startsWith('API')) return fromOpenAI(candidate, message, error)
+  return new LoopftError('UNEXPECTED', message, {cause: error})
+}
+
+function fromPostgres(sqlstate: string, message: string, cause: unknown): LoopftError {
+  // Class 08: connection exception; 57P0x: server shutting down; 53: insufficient resources.
+  if (sqlstate.startsWith('08') || sqlstate.startsWith('57P') || sqlstate.startsWith('53')) {
+    return new LoopftError('DB_UNAVAILABLE', `database unavailable (${sqlstate}): ${message}`, {cause})
+  }
+  if (sqlstate === '28000' || sqlstate === '28P01' || sqlstate === '3D000') {
+    return new LoopftError('DB_UNAVAILABLE', `cannot connect to the database (${sqlstate}): ${message}`, {
+      suggestion: 'check the user, password and database name in DATABASE_URL',
+      cause,
+    })
+  }
+  return new LoopftError('UNEXPECTED', `database error ${sqlstate}: ${message}`, {cause})
+}
+
+function fromOpenAI(error: {name?: unknown; status?: unknown; code?: unknown}, message: string, cause: unknown): LoopftError {
+  const status = typeof error.status === 'number' ? error.status : undefined
+  if (status === 401) {
+    return new LoopftError('CONFIG_INVALID', `the API rejected the key: ${message}`, {suggestion: 'check OPENAI_API_KEY and OPENAI_BASE_URL', cause})
+  }
+  if (status === 404) return new LoopftError('NOT_FOUND', message, {cause})
+  return new LoopftError('API_ERROR', status === undefined ? `API unreachable: ${message}` : message, {
+    suggestion: status === undefined ? 'check the network and OPENAI_BASE_URL' : undefined,
+    details: {status, apiCode: typeof error.code === 'string' ? error.code : undefined},
+    cause,
+  })
+}
