@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {promisify} from 'node:util'
 import {countTokens} from 'gpt-tokenizer/model/gpt-4o'
 import OpenAI, {toFile} from 'openai'
 import {useOpenAIStandin} from '../support/openai.js'
@@ -218,6 +220,7 @@ describe('OpenAI stand-in', () => {
       const client = openai.client({maxRetries: 0})
       const file = await upload(client, dataset(10))
       const other = await client.files.create({file: await toFile(Buffer.from('{}'), 'a.jsonl'), purpose: 'assistants'})
+      const textFile = await upload(client, dataset(10), 'train.txt')
       const cases: [Partial<OpenAI.FineTuning.JobCreateParams>, string][] = [
         [{model: 'gpt-4-0613'}, 'model'],
         [{training_file: 'file-missing'}, 'training_file'],
@@ -227,6 +230,7 @@ describe('OpenAI stand-in', () => {
         [{method: {type: 'supervised', supervised: {hyperparameters: {n_epochs: 0}}}}, 'method.supervised.hyperparameters.n_epochs'],
         [{metadata: Object.fromEntries(Array.from({length: 17}, (_, i) => [`k${i}`, 'v']))}, 'metadata'],
         [{validation_file: file.id}, 'validation_file'],
+        [{training_file: textFile.id}, 'training_file'],
       ]
       for (const [params, param] of cases) {
         await assert.rejects(
@@ -245,6 +249,22 @@ describe('OpenAI stand-in', () => {
       const statuses = []
       for (let i = 0; i < 4; i++) statuses.push((await client.fineTuning.jobs.retrieve(job.id)).status)
       assert.deepEqual(statuses, ['queued', 'running', 'succeeded', 'succeeded'])
+    })
+
+    it('lets a subprocess (the CLI) drive a job to the end through OPENAI_BASE_URL and advanceOnPoll', async () => {
+      const job = await createJob(openai.client())
+      openai.standin.setAdvanceOnPoll(true)
+      const poller = `
+        import OpenAI from 'openai'
+        const client = new OpenAI()
+        let job
+        do job = await client.fineTuning.jobs.retrieve(process.argv[1]); while (!['succeeded', 'failed', 'cancelled'].includes(job.status))
+        console.log(job.fine_tuned_model)`
+      // Asynchronous on purpose: the stand-in serves from this process's event loop (spawnSync would deadlock).
+      const {stdout} = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', poller, job.id], {
+        env: {...process.env, ...openai.env()},
+      })
+      assert.equal(stdout.trim(), openai.standin.store.jobs.get(job.id)?.fine_tuned_model)
     })
 
     it('reports the three forms of "no error" on healthy jobs, one per job in turn', async () => {
@@ -315,6 +335,10 @@ describe('OpenAI stand-in', () => {
       assert.equal((await client.fineTuning.jobs.retrieve(job.id)).id, job.id)
       const attempts = openai.standin.requests.slice(start)
       assert.deepEqual(attempts.map((r) => [r.retryCount, r.status]), [[0, 429], [1, 429], [2, 200]])
+
+      openai.standin.injectFault({path: /^\/fine_tuning\/jobs\/[^/]+$/, status: 503, shouldRetry: false})
+      await assert.rejects(client.fineTuning.jobs.retrieve(job.id), OpenAI.InternalServerError)
+      assert.equal(openai.standin.requests.at(-1)?.retryCount, 0)
     })
 
     it('retries a 500 on a buffered upload but never on a streamed one', async () => {

@@ -91,7 +91,9 @@ export async function startOpenAIStandin(options: StandinOptions = {}): Promise<
       ...fileRoutes(store),
       ...jobRoutes(store, {
         errorForm: options.jobErrorForm,
-        onRetrieve: (job) => advanceOnPoll && stepJob(store, job),
+        onRetrieve: (job) => {
+          if (advanceOnPoll) stepJob(store, job)
+        },
       }),
       ...modelRoutes(store),
       ...chatRoutes(store, behaviours),

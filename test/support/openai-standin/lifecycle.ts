@@ -21,17 +21,21 @@ export function addEvent(
   message: string,
   extra: Partial<Pick<JobEvent, 'level' | 'type' | 'data'>> = {},
 ): void {
+  const events = store.events.get(job.id)
+  if (!events) throw new Error(`The stand-in lost the events of ${job.id}`)
+  // Strictly increasing per job, so that "newest first" is also an order by created_at.
+  const createdAt = Math.max(store.now(), (events.at(-1)?.created_at ?? 0) + 1)
   const event: JobEvent = {
     object: 'fine_tuning.job.event',
     id: store.newId('ftevent-'),
-    created_at: store.now(),
+    created_at: createdAt,
     level: 'info',
     message,
     data: null,
     type: 'message',
     ...extra,
   }
-  store.events.get(job.id)?.push(event)
+  events.push(event)
 }
 
 export const isTerminal = (job: StoredJob): boolean => TERMINAL_STATUSES.includes(job.status)
@@ -65,7 +69,7 @@ export function cancelJob(store: Store, job: StoredJob): void {
 
 function finish(store: Store, job: StoredJob, status: JobStatus): void {
   job.status = status
-  job.finished_at = store.now()
+  job.finished_at = Math.max(store.now(), store.events.get(job.id)?.at(-1)?.created_at ?? 0)
   job.estimated_finish = null
 }
 

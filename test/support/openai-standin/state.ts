@@ -88,10 +88,9 @@ export function randomAlphanumeric(length: number): string {
   return [...randomBytes(length)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('')
 }
 
-/** All in-memory state of one stand-in. Ids and timestamps only ever increase. */
+/** All in-memory state of one stand-in. Ids sort in creation order. */
 export function createStore(org: {id: string; slug: string}) {
   let sequence = 0
-  let lastSecond = 0
   return {
     org,
     files: new Map<string, StoredFile>(),
@@ -111,10 +110,9 @@ export function createStore(org: {id: string; slug: string}) {
       return `${prefix}${sequence.toString(36).padStart(5, '0')}${randomAlphanumeric(19)}`
     },
 
-    /** Unix seconds, strictly increasing so that events keep a total order even within one second. */
+    /** Unix seconds of the wall clock. */
     now(): number {
-      lastSecond = Math.max(Math.floor(Date.now() / 1000), lastSecond + 1)
-      return lastSecond
+      return Math.floor(Date.now() / 1000)
     },
 
     clear(): void {
