@@ -1,0 +1,104 @@
+import {hasPhoneContext} from './context.js'
+import {isWordChar} from './chars.js'
+import {isNumberEnd} from './numbers.js'
+import {span, type Span} from './span.js'
+
+// A run of digit groups joined by one separator each; "(0)" and "(415)" count as groups.
+const GROUPS = /(?:\(\d{1,5}\)|\d{1,12}\)?)(?:(?:[ .\-/\u00a0]|[ ]?(?=\())(?:\(\d{1,5}\)[ \-.]?)?\d{1,12}){0,7}/y
+const EXTENSION = /[ ]?(?:ext\.?|extension|x)[ ]?#?\d{1,6}(?!\d)/iy
+
+/**
+ * A phone number around the digit at `digit`: E.164 (`+`), `00` international, `tel:`, or a national
+ * format of US, UK, DE, FR, IN, BR, AU, JP, NL, ES, IT, MX with spaces, dots, dashes or parentheses,
+ * plus an extension. Unbroken national digit strings count only after phone wording ("call me on").
+ */
+export function matchPhone(text: string, digit: number, floor: number): Span | null {
+  let start = digit
+  let plus = false
+  if (start - 1 >= floor && text.charCodeAt(start - 1) === 40) start-- // "(415) …"
+  if (start - 1 >= floor && text.charCodeAt(start - 1) === 43) { start--; plus = true } // "+44 …"
+  if (plus && start - 1 >= floor && text.charCodeAt(start - 1) === 40) start-- // "(+44) …"
+  if (!hasPhoneStart(text, start)) return null
+  const m = execAt(GROUPS, text, text.charCodeAt(start) === 40 && !plus ? start : digit) ?? (start < digit ? execAt(GROUPS, text, digit) : null)
+  if (m === null) return null
+  if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
+  const body = m[0]
+  const bodyStart = m.index
+  // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
+  for (let len = body.length; len > 0; len = lastSeparator(body, len)) {
+    const end = bodyStart + len
+    if (body[len - 1] === ')' || !isNumberEnd(text, end)) continue
+    if (isPhone(body.slice(0, len), plus, text, start)) return span('PHONE', start, withExtension(text, end))
+  }
+  return null
+}
+
+function isPhone(body: string, plus: boolean, text: string, start: number): boolean {
+  const groups = body.match(/\d+/g) ?? []
+  const digits = groups.join('')
+  const count = digits.length
+  if (plus) return count >= 8 && count <= 16 && digits[0] !== '0'
+  if (digits.startsWith('00')) return count >= 11 && count <= 17 && digits[2] !== '0' && groups.length >= 2
+  const lengths = groups.map((g) => g.length)
+  if (groups.length === 1) return count >= 9 && count <= 12 && hasPhoneContext(text, start)
+  if (lengths.some((n, i) => n < 2 && !(i === 0 && digits[0] === '1'))) return false
+  const shape = lengths.join('-')
+  if (digits[0] === '0') return count >= 9 && count <= 12 && lengths[0] <= 5 && !isDateLike(body)
+  switch (count) {
+    case 11: return (shape === '1-3-3-4' && digits[1] >= '2') || (shape === '2-5-4' && groups[1][0] === '9')
+    case 10: return isTenDigitShape(shape, digits) || hasPhoneContext(text, start)
+    case 9:
+      if (!/^[6-9]/.test(digits)) return false
+      return shape === '3-2-2-2' || shape === '2-3-2-2' || (shape === '3-3-3' && hasPhoneContext(text, start))
+    default: return false
+  }
+}
+
+// US/CA 415-555-0100, IN 98765 43210, MX/BR 55 1234 5678, IT 347 123 4567 / 347 1234567 / 347 123 45 67.
+function isTenDigitShape(shape: string, digits: string): boolean {
+  if (shape === '3-3-4') return digits[0] >= '2' && digits[3] >= '2'
+  if (shape === '5-5') return digits[0] >= '6'
+  if (shape === '2-4-4') return digits[0] >= '1'
+  if (shape === '3-7' || shape === '3-3-2-2') return digits[0] === '3'
+  return false
+}
+
+function isDateLike(body: string): boolean {
+  return /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(body) || /^\d{4}[./-]\d{2}[./-]\d{2}\b/.test(body)
+}
+
+// Not glued to a word, a price, another number or a code like "ORD-415…".
+function hasPhoneStart(text: string, start: number): boolean {
+  if (start === 0) return true
+  const c = text.charCodeAt(start - 1)
+  if (isWordChar(text, start - 1)) return false
+  if (c === 45 || c === 46 || c === 47 || c === 44) return !isWordChar(text, start - 2)
+  if (c === 58) return !isDigitAt(text, start - 2) // "tel:" / "Phone:" yes, "10:30" no
+  return !(c === 36 || c === 0x20ac || c === 0xa3 || c === 0xa5 || c === 35 || c === 64 || c === 43)
+}
+
+function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at
+  return re.exec(text)
+}
+
+function lastSeparator(body: string, len: number): number {
+  let i = len - 1
+  while (i > 0 && isDigitCode(body.charCodeAt(i))) i--
+  while (i > 0 && !isDigitCode(body.charCodeAt(i - 1))) i--
+  return i
+}
+
+function withExtension(text: string, end: number): number {
+  EXTENSION.lastIndex = end
+  const m = EXTENSION.exec(text)
+  return m === null || isWordChar(text, end + m[0].length) ? end : end + m[0].length
+}
+
+function isDigitAt(text: string, i: number): boolean {
+  return isDigitCode(text.charCodeAt(i))
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57
+}

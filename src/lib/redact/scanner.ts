@@ -1,0 +1,102 @@
+import {matchAtSign} from './at-sign.js'
+import {CHAR_CLASS, HEX, TRIGGER, isAsciiAlpha, isWordChar} from './chars.js'
+import {matchIpv4, matchIpv6} from './network.js'
+import {matchCard, matchIban, matchSsn} from './numbers.js'
+import {matchPhone} from './phone.js'
+import type {Span} from './span.js'
+import {matchHostUrl, matchSchemeUrl} from './url.js'
+
+const AT = 64
+const COLON = 58
+const DOT = 46
+
+/**
+ * One left-to-right pass over `text`. Only digits, `@`, `:` and `.` can anchor a finding; at each
+ * anchor the matchers for that character extend left (never before the previous finding) and
+ * right, validate, and the scan resumes after the finding. Returns spans in text order.
+ */
+export function scan(text: string): Span[] {
+  const spans: Span[] = []
+  const n = text.length
+  let floor = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 128 || (CHAR_CLASS[c] & TRIGGER) === 0) continue
+    let found: Span | null
+    let resume = i + 1
+    if (c === AT) found = matchAtSign(text, i, floor)
+    else if (c === COLON) found = matchSchemeUrl(text, i, floor) ?? matchColonIpv6(text, i, floor)
+    else if (c === DOT) found = matchHostUrl(text, i, floor)
+    else {
+      found = matchNumber(text, i, floor)
+      if (found === null) resume = digitRunEnd(text, i)
+    }
+    if (found !== null) {
+      spans.push(found)
+      floor = found.end
+      resume = found.end
+    }
+    i = resume - 1
+  }
+  return spans
+}
+
+/** Matchers anchored at the first digit of a run, most specific first. */
+function matchNumber(text: string, digit: number, floor: number): Span | null {
+  if (digit > floor && isWordChar(text, digit - 1)) return matchGluedNumber(text, digit, floor)
+  if (continuesNumber(text, digit)) return null
+  const run = digitRunEnd(text, digit)
+  const next = text.charCodeAt(run)
+  if (next === COLON || (next < 128 && (CHAR_CLASS[next] & HEX) !== 0)) {
+    const ip6 = matchIpv6(text, digit)
+    if (ip6 !== null) return ip6
+  }
+  if (run - digit <= 3 && next === DOT) {
+    const ip4 = matchIpv4(text, digit)
+    if (ip4 !== null) return ip4
+  }
+  // "3pm", "1:2", "5," — one digit glued to something cannot start a card, SSN or phone.
+  if (run - digit === 1 && next !== 32 && next !== 45 && next !== 46 && next !== 41 && text.charCodeAt(digit - 1) !== 43) return null
+  return matchCard(text, digit) ?? matchSsn(text, digit) ?? matchPhone(text, digit, floor)
+}
+
+// A digit right after letters: an IBAN ("DE89…") or an IPv6 group starting with hex letters ("fe80::").
+function matchGluedNumber(text: string, digit: number, floor: number): Span | null {
+  if (digit - 2 >= floor && isAsciiAlpha(text.charCodeAt(digit - 1)) && isAsciiAlpha(text.charCodeAt(digit - 2)) && !isWordChar(text, digit - 3)) {
+    const iban = matchIban(text, digit - 2)
+    if (iban !== null) return iban
+  }
+  let start = digit
+  while (start > floor && start > digit - 4 && isHexLetter(text.charCodeAt(start - 1))) start--
+  return start < digit && !isWordChar(text, start - 1) ? matchIpv6(text, start) : null
+}
+
+// "::1", "::ffff:…" and groups made only of hex letters ("abcd:…") have no digit anchor before the colon.
+function matchColonIpv6(text: string, colon: number, floor: number): Span | null {
+  let start = colon
+  while (start > floor && start > colon - 4 && isHexLetter(text.charCodeAt(start - 1))) start--
+  if (start === colon && text.charCodeAt(colon + 1) !== COLON) return null
+  return matchIpv6(text, start)
+}
+
+// "3.14159…", "1,299", "10-15": a digit after [.,-/:] that follows a digit belongs to the number before.
+function continuesNumber(text: string, digit: number): boolean {
+  const prev = text.charCodeAt(digit - 1)
+  if (prev !== DOT && prev !== 44 && prev !== 45 && prev !== 47 && prev !== COLON) return false
+  const before = text.charCodeAt(digit - 2)
+  return before >= 48 && before <= 57
+}
+
+function digitRunEnd(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    i++
+  }
+  return i
+}
+
+function isHexLetter(c: number): boolean {
+  return (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+}
+

@@ -1,0 +1,90 @@
+import {isIP} from 'node:net'
+import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
+import {hasVersionContext} from './context.js'
+import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'
+import type {Finding, PiiType} from './types.js'
+
+// The second detector export runs on its own output. It shares only the checksums and the
+// policy lists with the scanner; its matching is separate, plain regular expressions, so a bug in
+// one scanner path is unlikely to hide the same value from both.
+interface Rule {
+  type: PiiType
+  pattern: RegExp
+  /** Cheap test on the whole text before the pattern runs. */
+  needs: RegExp
+  accept: (value: string, text: string, index: number) => boolean
+}
+
+const RULES: Rule[] = [
+  {type: 'EMAIL', needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'HANDLE', needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'URL', needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
+  {type: 'URL', needs: /\./, pattern: /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/gu, accept: isHostUrl},
+  {type: 'IP', needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
+  {type: 'CARD', needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
+  {type: 'IBAN', needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{2,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'SSN', needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
+  {type: 'PHONE', needs: /\+\d|\d[ .-]\d/, pattern: /(?<![\w.,/+$€£#:-])(?:\+\d[\d ().-]{6,22}\d|\(?[2-9]\d\d\)?[ .-]\d{3}[ .-]\d{4}|0\d{1,4}[ .-]\d{2,5}[ .-]\d{2,5}(?:[ .-]\d{2,4})?)(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+]
+
+/** Everything in `text` that still looks like one of `types`, minus allowed values. Overlaps keep the earlier, longer finding. */
+export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
+  const findings: Finding[] = []
+  for (const rule of RULES) {
+    if (!types.has(rule.type) || !rule.needs.test(text)) continue
+    rule.pattern.lastIndex = 0
+    for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
+      const value = m[0]
+      if (value.length > 0 && rule.accept(value, text, m.index) && !isAllowed(rule.type, value)) {
+        findings.push({type: rule.type, start: m.index, end: m.index + value.length, value})
+      }
+      if (value.length === 0) rule.pattern.lastIndex++
+    }
+  }
+  findings.sort((a, b) => a.start - b.start || b.end - a.end)
+  const kept: Finding[] = []
+  for (const f of findings) if (kept.length === 0 || f.start >= kept[kept.length - 1].end) kept.push(f)
+  return kept
+}
+
+function isHostUrl(value: string): boolean {
+  const host = value.split(/[:/]/)[0].toLowerCase().replace(/\.+$/, '')
+  const rawTld = value.split(/[:/]/)[0].replace(/\.+$/, '').split('.').pop() ?? ''
+  const tld = rawTld.toLowerCase()
+  const qualified = /[:/]/.test(value) || host.startsWith('www.')
+  if (qualified) return isTld(tld) && /^[\p{L}]/u.test(tld)
+  if (rawTld !== tld || !WEB_TLDS.has(tld) || /^\d+\./.test(host)) return false
+  const parts = host.split('.')
+  for (let i = 0; i < parts.length - 1; i++) if (PUBLIC_PLATFORMS.has(parts.slice(i).join('.'))) return false
+  return true
+}
+
+function isIpAddress(value: string, text: string, index: number): boolean {
+  const trimmed = value.replace(/[.:]+$/, (s) => (s.endsWith('::') ? '::' : ''))
+  const address = trimmed.split('%')[0]
+  const kind = isIP(address)
+  if (kind === 4) return !/(?:^|\.)0\d/.test(address) && !hasVersionContext(text, index)
+  if (kind !== 6) return false
+  const groups = address.split(':').filter((g) => g !== '')
+  return address.includes('::') ? groups.length > 0 && address !== '::' : groups.some((g) => /[a-f]|\d{3}/i.test(g))
+}
+
+function isCard(value: string): boolean {
+  const digits = value.replace(/\D/g, '')
+  const first = digits[0]
+  const prefixOk = digits.length === 13 ? first === '4' : digits.length === 14 ? first === '3' : digits.length === 15 ? first === '3' || first === '1' : first >= '2' && first <= '6'
+  return prefixOk && isLuhnValid(digits)
+}
+
+function hasIbanPrefix(value: string): boolean {
+  const compact = value.replace(/ /g, '')
+  for (let len = compact.length; len >= 15; len--) if (isIbanValid(compact.slice(0, len))) return true
+  return false
+}
+
+function isPhoneLike(value: string): boolean {
+  const digits = value.replace(/\D/g, '')
+  if (value.startsWith('+')) return digits.length >= 8 && digits.length <= 16
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/.test(value) || /^\d{4}[./-]\d{2}[./-]\d{2}/.test(value)) return false
+  return digits.length >= 10 && digits.length <= 12
+}
