@@ -1,0 +1,62 @@
+import os from 'node:os'
+import path from 'node:path'
+import {Flags} from '@oclif/core'
+import {LoopftCommand} from '../cli/base-command.js'
+import {scheduleTarget} from '../lib/schedule.js'
+import {applySchedule, systemRunner, type ScheduleRequest, type ScheduleResult} from '../lib/schedule-install.js'
+
+export default class Schedule extends LoopftCommand {
+  static summary = 'Print, install or remove the schedule: daily export, weekly cycle, monthly prune.'
+  static description = 'Crontab lines (flock-guarded, logs under $LOOPFT_HOME/logs, env file sourced) or systemd service + timer units (Persistent=true). Installing again replaces the marked crontab block or rewrites the units; --uninstall removes both.'
+  static examples = [
+    '<%= config.bin %> schedule --print',
+    '<%= config.bin %> schedule --install crontab',
+    '<%= config.bin %> schedule --install systemd --user',
+    '<%= config.bin %> schedule --uninstall --user',
+  ]
+
+  static flags = {
+    print: Flags.boolean({description: 'print the crontab block and the systemd units (the default)', exclusive: ['install', 'uninstall']}),
+    install: Flags.string({description: 'install the schedule', options: ['crontab', 'systemd'], exclusive: ['uninstall']}),
+    uninstall: Flags.boolean({description: 'remove the loopft crontab block and systemd units'}),
+    user: Flags.boolean({description: 'systemd user units (~/.config/systemd/user, systemctl --user) instead of /etc/systemd/system', default: false}),
+    'env-file': Flags.string({env: 'LOOPFT_ENV_FILE', description: 'environment file each run sources (DATABASE_URL, OPENAI_API_KEY…)', default: '.env'}),
+    'crontab-file': Flags.string({env: 'LOOPFT_CRONTAB_FILE', description: 'edit this file instead of the user crontab', helpGroup: 'TESTING'}),
+    'unit-dir': Flags.string({env: 'LOOPFT_SYSTEMD_DIR', description: 'write units here and leave systemctl to you', helpGroup: 'TESTING'}),
+  }
+
+  async run(): Promise<ScheduleResult> {
+    const {flags} = await this.parse(Schedule)
+    const config = this.loadConfig()
+    const target = scheduleTarget({
+      workingDirectory: process.cwd(),
+      home: config.home,
+      command: [process.execPath, path.join(this.config.root, 'bin', 'run.js')],
+      path: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      envFile: flags['env-file'],
+    })
+    const request: ScheduleRequest = flags.uninstall
+      ? {action: 'uninstall', user: flags.user}
+      : flags.install === undefined
+        ? {action: 'print', target, user: flags.user}
+        : {action: 'install', kind: flags.install as 'crontab' | 'systemd', target, user: flags.user}
+    const result = await applySchedule({runner: systemRunner(), crontabFile: flags['crontab-file'], systemdDir: flags['unit-dir'], userConfigDir: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config')}, request)
+    this.log(render(result))
+    return result
+  }
+}
+
+function render(result: ScheduleResult): string {
+  if (result.action === 'print') {
+    const units = (result.systemd?.units ?? []).map((unit) => `# ${path.join(result.systemd?.directory ?? '', unit.name)}\n${unit.text}`)
+    return [`# crontab (crontab -e, or: loopft schedule --install crontab)\n${result.crontab?.block ?? ''}`, ...units].join('\n')
+  }
+  const lines: string[] = []
+  if (result.crontab) lines.push(`crontab ${result.crontab.location}: ${result.crontab.changed ? (result.action === 'install' ? 'installed' : 'removed') : 'already up to date'}`)
+  if (result.systemd) {
+    const {directory, written, removed, changed} = result.systemd
+    lines.push(`systemd ${directory}: ${changed ? [...written.map((name) => `wrote ${name}`), ...removed.map((name) => `removed ${name}`)].join(', ') : 'already up to date'}`)
+  }
+  lines.push(...result.systemctl.ran.map((line) => `ran: ${line}`), ...result.systemctl.toRun.map((line) => `run by hand: ${line}`))
+  return lines.join('\n')
+}
