@@ -6,6 +6,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {countTokens} from 'gpt-tokenizer/model/gpt-4o'
 import OpenAI, {toFile} from 'openai'
+import {parseMultipart} from '../support/openai-standin/multipart.js'
 import {useOpenAIStandin} from '../support/openai.js'
 
 /** n examples in the supervised chat format, one per line. */
@@ -33,6 +34,35 @@ function datasetTokens(n: number): number {
 }
 
 describe('OpenAI stand-in', () => {
+  describe('multipart parser', () => {
+    const body = (parts: string[]) => Buffer.from(`preamble\r\n--xyz\r\n${parts.join('\r\n--xyz\r\n')}\r\n--xyz--\r\n`)
+
+    it('reads fields and files, keeping CRLF and boundary-like text inside a file', () => {
+      const form = parseMultipart(
+        body([
+          'Content-Disposition: form-data; name="purpose"\r\n\r\nfine-tune',
+          'Content-Disposition: form-data; name="file"; filename="a%22b.jsonl"\r\nContent-Type: text/plain\r\n\r\nline--xyz\r\n--xy\r\n',
+          'Content-Disposition: form-data; name="empty"; filename="e.jsonl"\r\n\r\n',
+        ]),
+        'multipart/form-data; boundary="xyz"',
+      )
+      assert.deepEqual([...form.fields], [['purpose', 'fine-tune']])
+      assert.deepEqual(
+        form.files.map((file) => [file.field, file.filename, file.contentType, file.data.toString()]),
+        [
+          ['file', 'a"b.jsonl', 'text/plain', 'line--xyz\r\n--xy\r\n'],
+          ['empty', 'e.jsonl', 'application/octet-stream', ''],
+        ],
+      )
+    })
+
+    it('rejects a truncated body and a missing boundary with a 400', () => {
+      const truncated = Buffer.from('--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nfine')
+      assert.throws(() => parseMultipart(truncated, 'multipart/form-data; boundary=b'), {status: 400})
+      assert.throws(() => parseMultipart(Buffer.from('x'), 'application/json'), {status: 400})
+    })
+  })
+
   const openai = useOpenAIStandin()
 
   async function upload(client: OpenAI, content: string, name = 'train.jsonl') {

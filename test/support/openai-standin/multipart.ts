@@ -36,7 +36,7 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): M
     if (data.subarray(cursor, cursor + 2).toString() === '--') return form
     cursor = skipLinearWhitespace(data, cursor)
     if (!data.subarray(cursor, cursor + 2).equals(CRLF)) throw invalidRequest('Malformed multipart body.')
-    const headerEnd = data.indexOf(HEADER_END, cursor + 2)
+    const headerEnd = data.indexOf(HEADER_END, cursor)
     const next = data.indexOf(delimiter, headerEnd + 4)
     if (headerEnd < 0 || next < 0) throw invalidRequest('Malformed multipart body: truncated part.')
     addPart(form, data.subarray(cursor + 2, headerEnd).toString('utf8'), data.subarray(headerEnd + 4, next))
