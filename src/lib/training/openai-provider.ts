@@ -1,0 +1,173 @@
+import OpenAI, {toFile} from 'openai'
+import type {FineTuningJob} from 'openai/resources/fine-tuning/jobs/jobs'
+import {LoopftError} from '../errors.js'
+import {toLoopftError} from '../error-translation.js'
+import type {Checkpoint, JobEvent, StepMetrics, TrainingJob, TrainingProvider, UploadedFile} from './provider.js'
+
+/** Which provider a base URL names; the catalog keys cut-off dates by it. */
+export function providerName(baseURL: string | undefined): string {
+  if (baseURL === undefined) return 'openai'
+  const host = new URL(baseURL).hostname
+  if (host === 'api.openai.com') return 'openai'
+  return host.endsWith('.azure.com') ? 'azure-openai' : 'openai-compatible'
+}
+
+/**
+ * The training provider over the official SDK. Works with any base URL serving
+ * OpenAI's files and fine-tuning routes. Uploads are buffered so the SDK may
+ * retry them; job creation is never retried by the SDK (tune reconciles instead).
+ */
+export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: number} = {}): TrainingProvider {
+  return {
+    name: providerName(client.baseURL),
+
+    uploadDataset: (content, {filename, expiresAfterSeconds}) => call(async () => toUploaded(await client.files.create({
+      file: await toFile(content, filename),
+      purpose: 'fine-tune',
+      expires_after: {anchor: 'created_at', seconds: expiresAfterSeconds},
+    }))),
+
+    findUploadedFile: (filename, bytes) => call(async () => {
+      for await (const file of client.files.list({purpose: 'fine-tune'})) {
+        if (file.filename === filename && file.bytes === bytes && file.status !== 'error') return toUploaded(file)
+      }
+      return undefined
+    }),
+
+    waitForFile: (fileId) => call(async () => {
+      const file = await client.files.waitForProcessing(fileId, {pollInterval: options.filePollMs ?? 2000})
+      if (file.status === 'error') throw new LoopftError('INPUT_INVALID', `the provider rejected file ${fileId}: ${file.status_details ?? 'no details'}`)
+      return toUploaded(file)
+    }),
+
+    createJob: (request) => call(async () => toJob(await client.fineTuning.jobs.create({
+      model: request.baseModel,
+      training_file: request.trainingFileId,
+      validation_file: request.validationFileId,
+      suffix: request.suffix,
+      metadata: request.metadata,
+      method: {type: 'supervised', supervised: {hyperparameters: {n_epochs: request.nEpochs}}},
+    }, {maxRetries: 0})), refusalAsUnavailable),
+
+    getJob: (jobId) => call(async () => toJob(await client.fineTuning.jobs.retrieve(jobId))),
+
+    findJobsByMetadata: (metadata, since) => call(async () => {
+      const found: TrainingJob[] = []
+      // The filter is a hint (not every compatible server honours it): check each job too.
+      for await (const job of client.fineTuning.jobs.list({metadata, limit: 100})) {
+        if (job.created_at * 1000 < since.getTime()) break
+        if (Object.entries(metadata).every(([key, value]) => job.metadata?.[key] === value)) found.push(toJob(job))
+      }
+      return found
+    }),
+
+    listEvents: (jobId) => events(client, jobId),
+
+    listCheckpoints: (jobId) => call(async () => {
+      const checkpoints: Checkpoint[] = []
+      for await (const checkpoint of client.fineTuning.jobs.checkpoints.list(jobId, {limit: 100})) {
+        checkpoints.push({id: checkpoint.id, step: checkpoint.step_number, model: checkpoint.fine_tuned_model_checkpoint, metrics: numbers({...checkpoint.metrics})})
+      }
+      return checkpoints
+    }),
+
+    readStepMetrics: (fileId) => call(async () => parseMetricsCsv(await (await client.files.content(fileId)).text())),
+
+    cancelJob: (jobId) => call(async () => toJob(await client.fineTuning.jobs.cancel(jobId))),
+
+    deleteModel: (model) => call(async () => {
+      await client.models.delete(model)
+    }),
+
+    canFineTune: async (baseModel) => {
+      try {
+        await client.fineTuning.jobs.list({limit: 1})
+      } catch (error) {
+        return {ok: false, detail: `listing fine-tuning jobs failed: ${toLoopftError(error).message}`}
+      }
+      try {
+        await client.models.retrieve(baseModel)
+        return {ok: true, detail: `fine-tuning routes answer and ${baseModel} is visible`}
+      } catch (error) {
+        return {ok: false, detail: `${baseModel} is not visible to this key: ${toLoopftError(error).message}`}
+      }
+    },
+  }
+}
+
+async function call<T>(work: () => Promise<T>, translate: (error: LoopftError) => LoopftError = (error) => error): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw translate(toLoopftError(error))
+  }
+}
+
+/** 403 on create, or a model the account may not tune: the provider refuses new jobs. */
+function refusalAsUnavailable(error: LoopftError): LoopftError {
+  const status = error.details?.status
+  if (status !== 403 && error.details?.apiCode !== 'model_not_available') return error
+  return new LoopftError('TRAINING_UNAVAILABLE', `the provider refuses new fine-tuning jobs: ${error.message}`, {
+    suggestion: 'run loopft doctor; point OPENAI_BASE_URL at a provider that still trains, or choose another --base',
+    cause: error,
+  })
+}
+
+async function* events(client: OpenAI, jobId: string): AsyncGenerator<JobEvent> {
+  try {
+    for await (const event of client.fineTuning.jobs.listEvents(jobId, {limit: 100})) {
+      const {data, type} = event as typeof event & {data?: unknown; type?: string}
+      yield {
+        id: event.id,
+        createdAt: new Date(event.created_at * 1000),
+        level: event.level,
+        type: type ?? 'message',
+        message: event.message,
+        data: typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : null,
+      }
+    }
+  } catch (error) {
+    throw toLoopftError(error)
+  }
+}
+
+function toUploaded(file: OpenAI.FileObject): UploadedFile {
+  return {id: file.id, filename: file.filename, bytes: file.bytes, status: file.status}
+}
+
+function toJob(job: FineTuningJob): TrainingJob {
+  const error = job.status === 'failed' ? {code: job.error?.code ?? null, message: job.error?.message ?? null, param: job.error?.param ?? null} : null
+  return {
+    id: job.id,
+    status: job.status,
+    model: job.model,
+    createdAt: new Date(job.created_at * 1000),
+    finishedAt: job.finished_at === null ? null : new Date(job.finished_at * 1000),
+    fineTunedModel: job.fine_tuned_model,
+    trainedTokens: job.trained_tokens,
+    error,
+    resultFiles: job.result_files ?? [],
+    hyperparameters: {...(job.method?.supervised?.hyperparameters ?? job.hyperparameters)},
+    metadata: (job.metadata as Record<string, string> | null | undefined) ?? null,
+  }
+}
+
+/** The results file is a CSV of per-step metrics; its exact columns vary, so keep every numeric one. */
+export function parseMetricsCsv(text: string): StepMetrics[] {
+  const [header, ...rows] = text.trim().split('\n')
+  const columns = (header ?? '').split(',').map((column) => column.trim())
+  return rows.flatMap((row) => {
+    const values = row.split(',')
+    const metrics = numbers(Object.fromEntries(columns.map((column, index) => [column, values[index]])))
+    return typeof metrics.step === 'number' ? [{step: metrics.step, metrics}] : []
+  })
+}
+
+function numbers(record: Record<string, unknown> | null | undefined): Record<string, number> {
+  const kept: Record<string, number> = {}
+  for (const [key, value] of Object.entries(record ?? {})) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN
+    if (Number.isFinite(number)) kept[key] = number
+  }
+  return kept
+}
