@@ -8,7 +8,9 @@ create table loopft_export_runs (
   started_at timestamptz not null default now(),
   finished_at timestamptz,
   out_dir text not null,
+  -- The day's file; daily_files also lists its numbered parts when it outgrew --max-bytes.
   daily_file text,
+  daily_files text[] not null default '{}',
   daily_bytes bigint,
   daily_sha256 text,
   master_files text[] not null default '{}',
@@ -19,6 +21,8 @@ create table loopft_export_runs (
   redactions jsonb not null default '{}'::jsonb,
   skipped jsonb not null default '{}'::jsonb,
   verify_findings bigint not null default 0,
+  -- Files committed but not yet renamed into place: rolled forward by the next run.
+  pending_files jsonb,
   error text
 );
 create index loopft_export_runs_window_idx on loopft_export_runs (window_end desc) where status = 'succeeded';

@@ -5,7 +5,7 @@ import {LoopftError} from './errors.js'
 import {toLoopftError} from './error-translation.js'
 import {lockDirectory} from './directory-lock.js'
 
-export type Sql = postgres.Sql<Record<string, never>>
+export type Sql = postgres.Sql
 
 export interface Database {
   readonly sql: Sql

@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+import bytes from 'bytes'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderFields} from '../cli/render.js'
+import {runConfiguredExport} from '../lib/export/daily.js'
+import type {ExportResult} from '../lib/export/index.js'
+
+export default class Export extends LoopftCommand {
+  static summary = 'Export a window of conversations as redacted OpenAI fine-tuning JSONL (daily file + de-duplicated master).'
+  static examples = [
+    '<%= config.bin %> export --since 24h',
+    '<%= config.bin %> export --since last --json',
+    '<%= config.bin %> export --since 2026-11-01T00:00:00Z --until 2026-11-02T00:00:00Z --out ./exports',
+  ]
+
+  static flags = {
+    since: Flags.string({description: 'a duration before --until (24h, 7d), a time, or "last" (where the last successful run stopped)', default: '24h'}),
+    until: Flags.string({description: 'end of the window (ISO time); default now'}),
+    out: Flags.string({description: 'output directory', env: 'LOOPFT_OUT_DIR'}),
+    'max-bytes': Flags.string({description: 'size limit of each file; the master starts a new numbered part past it', env: 'LOOPFT_MAX_BYTES'}),
+    'system-prompt': Flags.string({description: 'system message to put first in every example', env: 'LOOPFT_SYSTEM_PROMPT'}),
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<ExportResult> {
+    const {flags} = await this.parse(Export)
+    const config = this.loadConfig({databaseUrl: flags['database-url'], outDir: flags.out, maxBytes: flags['max-bytes'], systemPrompt: flags['system-prompt']})
+    const database = await this.openDatabase(config)
+    const progress = this.progress('exporting conversations')
+    try {
+      const result = await runConfiguredExport(database, config, {
+        since: flags.since,
+        until: flags.until,
+        onProgress: (p) => progress.update(`exporting: ${p.messagesRead} messages, ${p.conversations} conversations, ${p.examples} examples`),
+      })
+      progress.succeed(`exported ${result.examplesWritten} examples from ${result.messagesRead} messages`)
+      this.log(renderExport(this.terminal, result))
+      return result
+    } catch (error) {
+      progress.fail('export failed')
+      throw error
+    }
+  }
+}
+
+function renderExport(terminal: LoopftCommand['terminal'], result: ExportResult): string {
+  const counts = (record: Record<string, number>) => Object.entries(record).map(([key, value]) => `${key} ${value}`).join(', ') || 'none'
+  return renderFields(terminal, [
+    ['run', result.id],
+    ['window', `${result.window.start} → ${result.window.end}`],
+    ['messages', result.messagesRead],
+    ['conversations', result.conversations],
+    ['examples written', result.examplesWritten],
+    ['duplicates skipped', result.examplesDuplicate],
+    ['daily file', result.dailyFiles.join(', ') || '(no examples in window)'],
+    ['daily size', bytes.format(result.dailyBytes)],
+    ['master files', result.masterFiles.join(', ') || '(unchanged)'],
+    ['redactions', counts(result.redactions)],
+    ['skipped', counts(result.skipped)],
+  ])
+}

@@ -1,0 +1,123 @@
+import {createHash, type Hash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import {fileSize, temporaryPathFor} from '../files.js'
+import type {PendingFile} from './ledger.js'
+
+export interface PartWriterOptions {
+  /** The final path of part n (1-based). */
+  partPath: (part: number) => string
+  maxBytes: number
+  /** Continue the last existing part (the master) instead of starting afresh (the daily file). */
+  appendToExisting: boolean
+}
+
+export interface WrittenParts {
+  files: PendingFile[]
+  bytes: number
+  /** sha256 of each written part, in order. */
+  sha256: string[]
+  lines: number
+}
+
+const FLUSH_BYTES = 1 << 20
+
+interface OpenPart {
+  final: string
+  temp: string
+  handle: fs.FileHandle
+  bytes: number
+  hash: Hash
+}
+
+/**
+ * Writes JSONL lines into numbered parts that never grow past maxBytes, all to
+ * temporary names: nothing is visible until the caller renames them into place.
+ */
+export class PartWriter {
+  private part = 1
+  private current?: OpenPart
+  private buffer: string[] = []
+  private bufferedBytes = 0
+  private readonly done: PendingFile[] = []
+  private readonly hashes: string[] = []
+  private totalBytes = 0
+  private lines = 0
+  private existingBytes = 0
+
+  private constructor(private readonly options: PartWriterOptions) {}
+
+  static async open(options: PartWriterOptions): Promise<PartWriter> {
+    const writer = new PartWriter(options)
+    if (options.appendToExisting) await writer.findLastPart()
+    return writer
+  }
+
+  /** Appends one line (ending in \n); returns the final path of its part, or undefined when the line alone exceeds maxBytes. */
+  async write(line: string): Promise<string | undefined> {
+    const size = Buffer.byteLength(line)
+    if (size > this.options.maxBytes) return undefined
+    const current = this.current ?? (await this.openPart())
+    if (current.bytes + this.bufferedBytes + size > this.options.maxBytes) {
+      await this.closePart()
+      this.part += 1
+      this.existingBytes = 0
+      await this.openPart()
+    }
+    this.buffer.push(line)
+    this.bufferedBytes += size
+    this.lines += 1
+    if (this.bufferedBytes >= FLUSH_BYTES) await this.flush()
+    return (this.current ?? current).final
+  }
+
+  async close(): Promise<WrittenParts> {
+    await this.closePart()
+    return {files: this.done, bytes: this.totalBytes, sha256: this.hashes, lines: this.lines}
+  }
+
+  /** Removes every temporary file this writer made. */
+  async abort(): Promise<void> {
+    await this.current?.handle.close().catch(() => {})
+    const temps = [...this.done.map((file) => file.temp), ...(this.current === undefined ? [] : [this.current.temp])]
+    await Promise.all(temps.map((temp) => fs.rm(temp, {force: true})))
+  }
+
+  private async findLastPart(): Promise<void> {
+    while ((await fileSize(this.options.partPath(this.part + 1))) !== undefined) this.part += 1
+    this.existingBytes = (await fileSize(this.options.partPath(this.part))) ?? 0
+  }
+
+  private async openPart(): Promise<OpenPart> {
+    const final = this.options.partPath(this.part)
+    const temp = temporaryPathFor(final)
+    const hash = createHash('sha256')
+    if (this.existingBytes > 0) {
+      await fs.copyFile(final, temp)
+      hash.update(await fs.readFile(temp))
+    }
+    const handle = await fs.open(temp, this.existingBytes > 0 ? 'a' : 'w')
+    this.current = {final, temp, handle, bytes: this.existingBytes, hash}
+    return this.current
+  }
+
+  private async flush(): Promise<void> {
+    if (this.current === undefined || this.buffer.length === 0) return
+    const chunk = this.buffer.join('')
+    await this.current.handle.write(chunk)
+    this.current.hash.update(chunk)
+    this.current.bytes += this.bufferedBytes
+    this.totalBytes += this.bufferedBytes
+    this.buffer = []
+    this.bufferedBytes = 0
+  }
+
+  private async closePart(): Promise<void> {
+    if (this.current === undefined) return
+    await this.flush()
+    await this.current.handle.sync()
+    await this.current.handle.close()
+    this.done.push({temp: this.current.temp, final: this.current.final})
+    this.hashes.push(this.current.hash.digest('hex'))
+    this.current = undefined
+  }
+}

@@ -1,0 +1,13 @@
+// C0 controls except tab, newline and carriage return; DEL and C1 controls.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
+
+/**
+ * Makes text safe for a training file: lone surrogates become U+FFFD (JSON
+ * encoders would otherwise write invalid UTF-8) and control characters go.
+ * Returns the same string when nothing changed, so callers can count fixes.
+ */
+export function sanitizeText(text: string): string {
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed()
+  CONTROL_CHARACTERS.lastIndex = 0
+  return CONTROL_CHARACTERS.test(wellFormed) ? wellFormed.replace(CONTROL_CHARACTERS, '') : wellFormed
+}

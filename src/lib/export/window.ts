@@ -1,0 +1,50 @@
+import ms from 'ms'
+import type {Sql} from '../db.js'
+import {LoopftError} from '../errors.js'
+import {lastSucceededWindowEnd} from './ledger.js'
+
+export interface ExportWindow {
+  start: Date
+  end: Date
+  /** How the start was chosen: a duration, a time, or 'last' (the previous successful run's end). */
+  startFrom: 'duration' | 'time' | 'last' | 'last-default'
+}
+
+const DEFAULT_WHEN_NO_LAST_RUN = '24h'
+
+/**
+ * --since accepts a duration before --until ("24h", "7d"), a time (ISO 8601) or
+ * "last": exactly where the last successful run stopped (24h when there was none).
+ */
+export async function resolveWindow(sql: Sql, since: string, until: string | undefined, now: Date): Promise<ExportWindow> {
+  const end = until === undefined ? now : parseTime(until, '--until')
+  if (since === 'last') {
+    const last = await lastSucceededWindowEnd(sql)
+    if (last !== undefined) return checked({start: last, end, startFrom: 'last'})
+    return checked({start: new Date(end.getTime() - durationMs(DEFAULT_WHEN_NO_LAST_RUN)), end, startFrom: 'last-default'})
+  }
+  const duration = ms(since as ms.StringValue) as number | undefined
+  if (typeof duration === 'number' && Number.isFinite(duration)) {
+    return checked({start: new Date(end.getTime() - duration), end, startFrom: 'duration'})
+  }
+  return checked({start: parseTime(since, '--since'), end, startFrom: 'time'})
+}
+
+function checked(window: ExportWindow): ExportWindow {
+  if (window.start.getTime() >= window.end.getTime()) {
+    throw new LoopftError('USAGE', `empty export window: ${window.start.toISOString()} is not before ${window.end.toISOString()}`)
+  }
+  return window
+}
+
+function durationMs(text: string): number {
+  return ms(text as ms.StringValue) as number
+}
+
+function parseTime(text: string, flag: string): Date {
+  const date = new Date(text)
+  if (Number.isNaN(date.getTime())) {
+    throw new LoopftError('USAGE', `${flag} ${JSON.stringify(text)} is neither a duration (24h, 7d) nor a time (2026-11-24T00:00:00Z)`)
+  }
+  return date
+}
