@@ -56,7 +56,7 @@ function isPhone(body: string, plus: boolean, text: string, start: number): bool
 
 // US/CA 415-555-0100, IN 98765 43210, MX/BR 55 1234 5678, IT 347 123 4567 / 347 1234567 / 347 123 45 67.
 function isTenDigitShape(shape: string, digits: string): boolean {
-  if (shape === '3-3-4') return digits[0] >= '2' && digits[3] >= '2'
+  if (shape === '3-3-4') return digits[0] === '3' || (digits[0] >= '2' && digits[3] >= '2')
   if (shape === '5-5') return digits[0] >= '6'
   if (shape === '2-4-4') return digits[0] >= '1'
   if (shape === '3-7' || shape === '3-3-2-2') return digits[0] === '3'
@@ -64,7 +64,7 @@ function isTenDigitShape(shape: string, digits: string): boolean {
 }
 
 function isDateLike(body: string): boolean {
-  return /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(body) || /^\d{4}[./-]\d{2}[./-]\d{2}\b/.test(body)
+  return /^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(body) || /^\d{4}([./-])\d{2}\1\d{2}/.test(body)
 }
 
 // Not glued to a word, a price, another number or a code like "ORD-415…".

@@ -17,14 +17,14 @@ interface Rule {
 
 const RULES: Rule[] = [
   {type: 'EMAIL', needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'HANDLE', needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
   {type: 'URL', needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   {type: 'URL', needs: /\./, pattern: /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/gu, accept: isHostUrl},
   {type: 'IP', needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
   {type: 'CARD', needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
-  {type: 'IBAN', needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{2,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'IBAN', needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
   {type: 'SSN', needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', needs: /\+\d|\d[ .-]\d/, pattern: /(?<![\w.,/+$€£#:-])(?:\+\d[\d ().-]{6,22}\d|\(?[2-9]\d\d\)?[ .-]\d{3}[ .-]\d{4}|0\d{1,4}[ .-]\d{2,5}[ .-]\d{2,5}(?:[ .-]\d{2,4})?)(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'PHONE', needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
 
 /** Everything in `text` that still looks like one of `types`, minus allowed values. Overlaps keep the earlier, longer finding. */
@@ -83,8 +83,15 @@ function hasIbanPrefix(value: string): boolean {
 }
 
 function isPhoneLike(value: string): boolean {
-  const digits = value.replace(/\D/g, '')
-  if (value.startsWith('+')) return digits.length >= 8 && digits.length <= 16
-  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/.test(value) || /^\d{4}[./-]\d{2}[./-]\d{2}/.test(value)) return false
-  return digits.length >= 10 && digits.length <= 12
+  const groups = value.match(/\d+/g) ?? []
+  const digits = groups.join('')
+  if (value.startsWith('+') || value.startsWith('(+')) return digits.length >= 8 && digits.length <= 16
+  if (digits.startsWith('00')) return digits.length >= 11 && digits.length <= 17 && groups.length >= 2
+  if (groups.length < 2 || /^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(value) || /^\d{4}([./-])\d{2}\1\d{2}/.test(value)) return false
+  if (groups.some((g, i) => g.length < 2 && !(i === 0 && g === '1'))) return false
+  const shape = groups.map((g) => g.length).join('-')
+  if (digits[0] === '0') return digits.length >= 9 && digits.length <= 12
+  if (digits.length === 10) return /^(?:3-3-4|5-5|2-4-4|3-7|3-3-2-2)$/.test(shape) && !(shape === '5-5' && digits[0] < '6')
+  if (digits.length === 11) return shape === '1-3-3-4' || shape === '2-5-4'
+  return digits.length === 9 && /^[6-9]/.test(digits) && (shape === '3-2-2-2' || shape === '2-3-2-2')
 }
