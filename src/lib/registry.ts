@@ -73,6 +73,23 @@ export async function setModelStatus(sql: Sql, name: string, status: ModelStatus
     where name = ${name}`
 }
 
+/**
+ * Keeps statuses in step with the serving row: exactly the models that serve
+ * traffic (the promoted model and a canary) are 'promoted'; a registered model
+ * that stops serving becomes 'retired' (it stays callable, so rollback can
+ * bring it back; 'candidate' would wrongly queue it for evaluation again).
+ * Models not in the registry (base models) are left alone. Run it inside the
+ * transaction that changes the serving row.
+ */
+export async function syncServingStatuses(sql: Sql, serving: string[]): Promise<void> {
+  await sql`
+    update loopft_models set status = 'retired', updated_at = now()
+    where status = 'promoted' and name <> all(${serving})`
+  await sql`
+    update loopft_models set status = 'promoted', updated_at = now()
+    where name = any(${serving}) and status in ('candidate', 'retired')`
+}
+
 interface ModelRow {
   name: string
   base_model: string

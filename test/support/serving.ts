@@ -1,0 +1,30 @@
+import type {Sql} from '../../src/lib/db.js'
+import {recordEvaluation, registerCandidate, type EvaluationSummary} from '../../src/lib/registry.js'
+import type {Standin} from './openai-standin/index.js'
+
+/** A fine-tuned model name in the stand-in's org, e.g. ft:gpt-4o-mini-2024-07-18:standin-org:loopft:abc. */
+export const ftModel = (id: string): string => `ft:gpt-4o-mini-2024-07-18:standin-org:loopft:${id}`
+
+/** Makes the stand-in serve a fine-tuned model, as if a job had produced it. */
+export function addStandinModel(standin: Standin, name: string): void {
+  standin.store.models.set(name, {id: name, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: standin.store.org.id})
+}
+
+/** Registers a candidate, optionally with an evaluation verdict (as evaluate would store it). */
+export async function registerModel(sql: Sql, name: string, verdict?: EvaluationSummary['verdict']): Promise<void> {
+  await registerCandidate(sql, {name, baseModel: 'gpt-4o-mini-2024-07-18'})
+  if (verdict === undefined) return
+  await recordEvaluation(sql, name, {verdict, evaluationId: 1, baseline: 'gpt-4o-mini', primaryMetric: 'win_rate', difference: 0.1, at: new Date().toISOString()})
+}
+
+/** A model ready to promote: registered, passed, and answering at the stand-in. */
+export async function passedModel(sql: Sql, standin: Standin, id: string): Promise<string> {
+  const name = ftModel(id)
+  await registerModel(sql, name, 'pass')
+  addStandinModel(standin, name)
+  return name
+}
+
+export async function clearServing(sql: Sql): Promise<void> {
+  await sql`truncate loopft_config, loopft_promotions, loopft_models`
+}
