@@ -21,7 +21,9 @@ export function toLoopftError(error: unknown): LoopftError {
     })
   }
   if (code !== undefined && typeof candidate.severity === 'string') return fromPostgres(code, message, error)
-  if (typeof candidate?.status === 'number' || String(candidate?.name ?? '').startsWith('API')) return fromOpenAI(candidate, message, error)
+  // The SDK's errors keep name 'Error'; the class name tells a connection failure (no status) apart.
+  const className = String((error as {constructor?: {name?: unknown}})?.constructor?.name ?? '')
+  if (typeof candidate?.status === 'number' || String(candidate?.name ?? '').startsWith('API') || className.startsWith('API')) return fromOpenAI(candidate, message, error)
   return new LoopftError('UNEXPECTED', message, {cause: error})
 }
 

@@ -1,0 +1,276 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {getModelInfo, getProviderCutoff, trainingCost, type CatalogOverrides, type ModelInfo} from '../catalog.js'
+import type {Database} from '../db.js'
+import {LoopftError, isLoopftError} from '../errors.js'
+import {withRunLock} from '../locks.js'
+import {collectExportedDataset, sha256, splitDataset, validateDataset, writeDataset, type DatasetStats} from './dataset.js'
+import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type TrainingRecord} from './ledger.js'
+import {isTransient, type TrainingJob, type TrainingProvider} from './provider.js'
+
+export interface TuneDeps {
+  db: Database
+  provider: TrainingProvider
+  catalog?: CatalogOverrides
+  now?: () => Date
+  /** First wait of tune's own backoff between create attempts (doubles each time). */
+  retryDelayMs?: number
+  /** Progress lines for a spinner; the library never prints. */
+  onProgress?: (message: string) => void
+}
+
+export interface TuneOptions {
+  /** Train this JSONL file, or… */
+  file?: string
+  /** …the exports whose window ended in the last `sinceMs` milliseconds. */
+  sinceMs?: number
+  baseModel: string
+  epochs: number
+  suffix?: string
+  maxCostUsd?: number
+  monthlyBudgetUsd?: number
+  /** Share of examples held out as a validation file (0 < share < 0.5). */
+  validationSplit?: number
+  dryRun: boolean
+  force: boolean
+  outDir: string
+  loopftVersion: string
+}
+
+export interface TuneResult {
+  /** dry-run: nothing done; skipped: this dataset was already trained; created; reconciled: a job created earlier (answer lost) was found. */
+  outcome: 'dry-run' | 'skipped' | 'created' | 'reconciled'
+  reason: string | null
+  provider: string
+  baseModel: string
+  epochs: number
+  suffix: string
+  dataset: {path: string; sha256: string; bytes: number; examples: number; validationExamples: number; tokensPerEpoch: number; exportRunIds: number[]}
+  trainingTokens: number
+  estimatedCostUsd: number
+  budget: {maxCostUsd: number | null; monthlyBudgetUsd: number | null; spentThisMonthUsd: number}
+  record: TrainingRecord | null
+}
+
+const FILE_EXPIRY_SECONDS = 30 * 86_400
+const CREATE_ROUNDS = 4
+/** Reconciling looks at jobs created from a little before the intent (clock skew). */
+const LOOKUP_MARGIN_MS = 10 * 60_000
+
+/**
+ * Starts a fine-tuning job for a dataset, safely unattended: validates and
+ * prices it, refuses over budget, never trains the same dataset on the same
+ * base twice (unless `force`), resumes an interrupted run with the files it
+ * already uploaded, and never creates two jobs for one attempt: the intent is
+ * recorded first, creation is not retried blindly, and after any failure the
+ * job is looked up by its metadata before trying again.
+ */
+export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promise<TuneResult> {
+  const now = deps.now?.() ?? new Date()
+  const model = getModelInfo(options.baseModel, deps.catalog)
+  assertTrainable(model, deps, now)
+  deps.onProgress?.('validating the dataset')
+  const data = await prepareDataset(deps, options, model, now)
+  const estimatedCostUsd = trainingCost(data.training.tokensPerEpoch * options.epochs, model)
+  const key = `tune:${deps.provider.name}:${model.name}:${data.whole.sha256}`
+  const base = {
+    provider: deps.provider.name, baseModel: model.name, epochs: options.epochs, trainingTokens: data.training.tokensPerEpoch * options.epochs, estimatedCostUsd,
+    dataset: {path: data.path, sha256: data.whole.sha256, bytes: data.whole.bytes, examples: data.training.examples, validationExamples: data.validation?.examples ?? 0,
+      tokensPerEpoch: data.training.tokensPerEpoch, exportRunIds: data.exportRunIds},
+  }
+
+  const decide = async () => {
+    const previous = await latestAttempt(deps.db.sql, key)
+    const plan = planAttempt(previous, options.force)
+    const spent = await spentThisMonth(deps.db.sql, now, plan.resume?.id)
+    const budget = {maxCostUsd: options.maxCostUsd ?? null, monthlyBudgetUsd: options.monthlyBudgetUsd ?? null, spentThisMonthUsd: spent}
+    const suffix = plan.resume?.suffix ?? datedSuffix(options.suffix, now)
+    if (!plan.skip) assertWithinBudget(estimatedCostUsd, budget)
+    return {plan, budget, suffix, previous}
+  }
+
+  if (options.dryRun) {
+    const {plan, budget, suffix, previous} = await decide()
+    return {...base, outcome: 'dry-run', reason: plan.skip ?? null, suffix, budget, record: previous ?? null}
+  }
+  return withRunLock(deps.db, 'tune', async () => {
+    const {plan, budget, suffix, previous} = await decide()
+    if (plan.skip !== undefined) return {...base, outcome: 'skipped', reason: plan.skip, suffix, budget, record: previous ?? null}
+    const datasetPath = options.file === undefined ? await writeDataset(options.outDir, data.content, path.basename(data.path)) : data.path
+    const record = plan.resume ?? await recordIntent(deps.db.sql, {
+      idempotencyKey: key, attempt: plan.attempt, provider: deps.provider.name, baseModel: model.name, datasetPath, datasetSha256: data.whole.sha256,
+      datasetBytes: data.whole.bytes, examples: data.training.examples, validationExamples: data.validation?.examples ?? 0, tokensPerEpoch: data.training.tokensPerEpoch,
+      nEpochs: options.epochs, suffix, hyperparameters: {n_epochs: options.epochs}, estimatedCostUsd, exportRunIds: data.exportRunIds,
+      metadata: jobMetadata(key, plan.attempt, data.whole.sha256, data.exportRunIds, options.loopftVersion),
+    })
+    const uploaded = await ensureUploaded(deps, record, data)
+    // A resumed attempt that got past uploading may have created a job whose answer was lost.
+    const {job, reconciled} = await ensureJob(deps, uploaded, plan.resume !== undefined && plan.resume.status !== 'uploading')
+    const final = await updateRecord(deps.db.sql, record.id, {jobId: job.id, status: job.status, hyperparameters: job.hyperparameters, error: null})
+    return {...base, outcome: reconciled ? 'reconciled' : 'created', reason: null, suffix, budget, record: final}
+  })
+}
+
+function assertTrainable(model: ModelInfo, deps: TuneDeps, now: Date): void {
+  const cutoff = getProviderCutoff(deps.provider.name, deps.catalog)
+  const refusal = !model.trainable ? `${model.name} cannot be fine-tuned${model.note ? ` (${model.note})` : ''}`
+    : cutoff !== undefined && isPast(cutoff.noNewJobsAfter, now) ? `${deps.provider.name} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`
+    : model.shutdownDate !== null && isPast(model.shutdownDate, now) ? `${model.name} was shut down on ${model.shutdownDate}` : undefined
+  if (refusal !== undefined) throw new LoopftError('TRAINING_UNAVAILABLE', refusal, {suggestion: 'choose another --base, or point OPENAI_BASE_URL at a provider that still trains (see: loopft doctor)'})
+}
+
+const isPast = (isoDate: string, now: Date) => now.getTime() >= Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000
+
+interface PreparedData {
+  path: string
+  content: Buffer
+  whole: DatasetStats
+  training: DatasetStats
+  trainingContent: Buffer
+  validation: DatasetStats | undefined
+  validationContent: Buffer | undefined
+  exportRunIds: number[]
+}
+
+async function prepareDataset(deps: TuneDeps, options: TuneOptions, model: ModelInfo, now: Date): Promise<PreparedData> {
+  const source = await readSource(deps, options, now)
+  const limit = {trainingContext: model.trainingContext ?? Number.POSITIVE_INFINITY}
+  const whole = validateDataset(source.content, limit)
+  const datasetPath = source.path ?? path.join(options.outDir, 'datasets', `dataset-${now.toISOString().slice(0, 10)}-${whole.sha256.slice(0, 12)}.jsonl`)
+  if (options.validationSplit === undefined) {
+    return {path: datasetPath, content: source.content, whole, training: whole, trainingContent: source.content, validation: undefined, validationContent: undefined, exportRunIds: source.exportRunIds}
+  }
+  const split = splitDataset(source.content, options.validationSplit)
+  return {
+    path: datasetPath, content: source.content, whole, exportRunIds: source.exportRunIds,
+    training: validateDataset(split.training, {...limit, label: 'training part'}), trainingContent: split.training,
+    validation: validateDataset(split.validation, {...limit, minExamples: 1, label: 'validation part'}), validationContent: split.validation,
+  }
+}
+
+async function readSource(deps: TuneDeps, options: TuneOptions, now: Date): Promise<{content: Buffer; path?: string; exportRunIds: number[]}> {
+  if (options.file !== undefined) {
+    const file = path.resolve(options.file)
+    const content = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new LoopftError('INPUT_INVALID', `cannot read ${file}: ${error.code}`, {cause: error})
+    })
+    return {content, path: file, exportRunIds: []}
+  }
+  const since = new Date(now.getTime() - (options.sinceMs ?? 7 * 86_400_000))
+  const collected = await collectExportedDataset(deps.db.sql, {since, until: now})
+  if (collected.exportRunIds.length === 0) {
+    throw new LoopftError('INPUT_INVALID', `no succeeded export run ended since ${since.toISOString()}`, {suggestion: 'run loopft export first, widen --since, or pass --file'})
+  }
+  return {content: collected.content, exportRunIds: collected.exportRunIds}
+}
+
+interface AttemptPlan {
+  skip?: string
+  resume?: TrainingRecord
+  attempt: number
+}
+
+/** Skip what was trained (or is training), resume what never got a job, start a new attempt only with --force. */
+function planAttempt(previous: TrainingRecord | undefined, force: boolean): AttemptPlan {
+  if (previous === undefined) return {attempt: 1}
+  const neverGotJob = previous.jobId === null && ['uploading', 'creating', 'failed'].includes(previous.status)
+  if (neverGotJob) return {resume: previous, attempt: previous.attempt}
+  if (force) return {attempt: previous.attempt + 1}
+  return {attempt: previous.attempt, skip: `this dataset was already sent to ${previous.baseModel} as job ${previous.jobId} (${previous.status}); pass --force to train it again`}
+}
+
+function assertWithinBudget(estimate: number, budget: TuneResult['budget']): void {
+  const usd = (value: number) => `$${value.toFixed(2)}`
+  if (budget.maxCostUsd !== null && estimate > budget.maxCostUsd) {
+    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${usd(estimate)} exceeds --max-cost ${usd(budget.maxCostUsd)}`, {
+      suggestion: 'raise --max-cost, train on less data (--since), or fewer --epochs', details: {estimatedCostUsd: estimate, ...budget},
+    })
+  }
+  if (budget.monthlyBudgetUsd !== null && budget.spentThisMonthUsd + estimate > budget.monthlyBudgetUsd) {
+    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${usd(estimate)} plus ${usd(budget.spentThisMonthUsd)} spent this month exceeds the monthly budget ${usd(budget.monthlyBudgetUsd)}`, {
+      suggestion: 'wait for next month or raise LOOPFT_MONTHLY_BUDGET', details: {estimatedCostUsd: estimate, ...budget},
+    })
+  }
+}
+
+/** `<name>-YYYYMMDD`, within the API's 64 characters. */
+function datedSuffix(name: string | undefined, now: Date): string {
+  const date = now.toISOString().slice(0, 10).replaceAll('-', '')
+  return `${(name ?? 'loopft').slice(0, 55)}-${date}`
+}
+
+function jobMetadata(key: string, attempt: number, datasetSha: string, exportRunIds: number[], version: string): Record<string, string> {
+  const runs = exportRunIds.join(',')
+  return {
+    loopft_key: key,
+    loopft_attempt: String(attempt),
+    loopft_dataset_sha256: datasetSha,
+    loopft_version: version,
+    loopft_export_runs: runs.length <= 512 ? runs : `${exportRunIds[0]}..${exportRunIds.at(-1)} (${exportRunIds.length} runs)`,
+  }
+}
+
+/** Uploads what is not uploaded yet (a resumed run reuses recorded files) and waits until the provider has processed them. */
+async function ensureUploaded(deps: TuneDeps, record: TrainingRecord, data: PreparedData): Promise<TrainingRecord> {
+  const trainingFileId = await ensureFile(deps, record.trainingFileId, data.trainingContent, async (id) => {
+    await updateRecord(deps.db.sql, record.id, {trainingFileId: id})
+  })
+  const validationFileId = data.validationContent === undefined ? null : await ensureFile(deps, record.validationFileId, data.validationContent, async (id) => {
+    await updateRecord(deps.db.sql, record.id, {validationFileId: id})
+  })
+  return updateRecord(deps.db.sql, record.id, {trainingFileId, validationFileId, status: 'creating', error: null})
+}
+
+async function ensureFile(deps: TuneDeps, recorded: string | null, content: Buffer, remember: (id: string) => Promise<void>): Promise<string> {
+  if (recorded !== null) {
+    try {
+      deps.onProgress?.(`reusing uploaded file ${recorded}`)
+      return (await deps.provider.waitForFile(recorded)).id
+    } catch (error) {
+      if (!isLoopftError(error, 'NOT_FOUND')) throw error // expired or deleted: upload again
+    }
+  }
+  const filename = `loopft-${sha256(content).slice(0, 16)}.jsonl`
+  const size = `${(content.length / 1024).toFixed(1)} KiB`
+  const found = await deps.provider.findUploadedFile(filename, content.length)
+  deps.onProgress?.(found === undefined ? `uploading ${filename} (${size})` : `found ${filename} uploaded earlier`)
+  const file = found ?? await deps.provider.uploadDataset(content, {filename, expiresAfterSeconds: FILE_EXPIRY_SECONDS})
+  await remember(file.id)
+  deps.onProgress?.(`uploaded ${size}; waiting for ${file.id} to be processed`)
+  return (await deps.provider.waitForFile(file.id)).id
+}
+
+/** Creates the job at most once: before every retry (and when resuming) it looks for a job created by an attempt whose answer was lost. */
+async function ensureJob(deps: TuneDeps, record: TrainingRecord, lookFirst: boolean): Promise<{job: TrainingJob; reconciled: boolean}> {
+  const since = new Date(record.createdAt.getTime() - LOOKUP_MARGIN_MS)
+  const lookup = {loopft_key: record.metadata.loopft_key, loopft_attempt: record.metadata.loopft_attempt}
+  for (let round = 0; ; round += 1) {
+    try {
+      if (round > 0 || lookFirst) {
+        deps.onProgress?.('looking for a job created by an earlier attempt')
+        const [existing] = (await deps.provider.findJobsByMetadata(lookup, since)).reverse()
+        if (existing !== undefined) return {job: existing, reconciled: true}
+      }
+      deps.onProgress?.(`creating the fine-tuning job on ${record.baseModel}`)
+      const job = await deps.provider.createJob({
+        baseModel: record.baseModel, trainingFileId: record.trainingFileId!, validationFileId: record.validationFileId,
+        suffix: record.suffix, nEpochs: record.nEpochs, metadata: record.metadata,
+      })
+      return {job, reconciled: false}
+    } catch (error) {
+      if (isTransient(error) && round < CREATE_ROUNDS - 1) {
+        await sleep((deps.retryDelayMs ?? 2000) * 2 ** round)
+        continue
+      }
+      if (isTransient(error)) {
+        throw new LoopftError('API_ERROR', `creating the job failed ${CREATE_ROUNDS} times: ${(error as Error).message}`, {
+          suggestion: 'run loopft tune again: it looks the job up before creating another', details: (error as LoopftError).details, cause: error,
+        })
+      }
+      const {code, message} = isLoopftError(error) ? error : {code: 'UNEXPECTED', message: String(error)}
+      await updateRecord(deps.db.sql, record.id, {status: 'failed', error: {code, message}})
+      throw error
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {getModelInfo, trainingCost} from '../../../src/lib/catalog.js'
+import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
+import {startFineTune, type TuneDeps, type TuneOptions} from '../../../src/lib/training/tune.js'
+import {useTestDatabase} from '../../support/db.js'
+import {useOpenAIStandin} from '../../support/openai.js'
+import {addExportRun, dataset} from './fixtures.js'
+
+describe('startFineTune', () => {
+  const t = useTestDatabase()
+  const openai = useOpenAIStandin()
+  let dir: string
+  let file: string
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-tune-'))
+  })
+  after(async () => {
+    await fs.rm(dir, {recursive: true, force: true})
+  })
+  beforeEach(async () => {
+    await t.sql`truncate loopft_training_jobs, loopft_export_runs cascade`
+    file = path.join(dir, 'train.jsonl')
+    await fs.writeFile(file, dataset(20))
+  })
+
+  const deps = (extra: Partial<TuneDeps> = {}): TuneDeps => ({
+    db: t.db,
+    provider: createOpenAIProvider(openai.client({maxRetries: 2}), {filePollMs: 1}),
+    retryDelayMs: 1,
+    ...extra,
+  })
+  const options = (extra: Partial<TuneOptions> = {}): TuneOptions => ({
+    file, baseModel: 'gpt-4o-mini-2024-07-18', epochs: 1, dryRun: false, force: false, outDir: dir, loopftVersion: '0.1.0-test', ...extra,
+  })
+  const jobs = () => [...openai.standin.store.jobs.values()]
+  const posts = (route: string) => openai.standin.requests.filter((request) => request.method === 'POST' && request.path === route).length
+  const rows = () => t.sql<{status: string; job_id: string | null; training_file_id: string | null; attempt: number}[]>`select status, job_id, training_file_id, attempt from loopft_training_jobs order by id`
+
+  it('validates, prices, uploads with an expiry, creates one tagged job with explicit epochs, and records it', async () => {
+    const result = await startFineTune(deps(), options({suffix: 'music'}))
+    const [job] = jobs()
+    const tokens = result.dataset.tokensPerEpoch
+    assert.deepEqual(
+      [result.outcome, result.estimatedCostUsd, result.suffix, result.record?.jobId, result.record?.status],
+      ['created', trainingCost(tokens, getModelInfo('gpt-4o-mini-2024-07-18')), `music-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`, job.id, 'validating_files'],
+    )
+    assert.deepEqual([job.hyperparameters.n_epochs, job.suffix, job.metadata?.loopft_dataset_sha256, job.metadata?.loopft_version], [1, result.suffix, result.dataset.sha256, '0.1.0-test'])
+    const uploaded = openai.standin.store.files.get(job.training_file)
+    assert.ok(uploaded?.expires_at !== undefined && uploaded.purpose === 'fine-tune')
+    assert.deepEqual((await rows()).map((row) => [row.status, row.job_id]), [['validating_files', job.id]])
+    openai.standin.advanceJob(job.id, 'succeeded')
+    assert.equal(job.trained_tokens, tokens, 'the stand-in bills what we counted')
+  })
+
+  it('does not train the same dataset on the same base twice, unless forced', async () => {
+    await startFineTune(deps(), options())
+    const again = await startFineTune(deps(), options())
+    assert.deepEqual([again.outcome, jobs().length, posts('/files')], ['skipped', 1, 1])
+    assert.match(again.reason ?? '', /--force/)
+    const forced = await startFineTune(deps(), options({force: true}))
+    assert.deepEqual([forced.outcome, forced.record?.attempt, jobs().length], ['created', 2, 2])
+    const other = await startFineTune(deps(), options({baseModel: 'gpt-4.1-mini-2025-04-14'}))
+    assert.equal(other.outcome, 'created')
+  })
+
+  it('--dry-run plans and prices but writes no row and sends no request', async () => {
+    const result = await startFineTune(deps(), options({dryRun: true, sinceMs: undefined}))
+    assert.deepEqual([result.outcome, result.record, openai.standin.requests.length, (await rows()).length], ['dry-run', null, 0, 0])
+    assert.ok(result.estimatedCostUsd > 0)
+  })
+
+  it('refuses over --max-cost and over the monthly budget, touching nothing', async () => {
+    await assert.rejects(startFineTune(deps(), options({maxCostUsd: 0.0001})), {code: 'BUDGET_EXCEEDED'})
+    assert.deepEqual([openai.standin.requests.length, (await rows()).length], [0, 0])
+    const first = await startFineTune(deps(), options({monthlyBudgetUsd: 1}))
+    await fs.writeFile(file, dataset(20, 500))
+    const budget = first.estimatedCostUsd * 1.5
+    await assert.rejects(startFineTune(deps(), options({monthlyBudgetUsd: budget})), (error: {code: string; details: {spentThisMonthUsd: number}}) =>
+      error.code === 'BUDGET_EXCEEDED' && error.details.spentThisMonthUsd === first.estimatedCostUsd)
+    assert.equal(jobs().length, 1)
+  })
+
+  it('rides out 429 and 500 answers (the SDK retries reads and buffered uploads; tune retries create after a lookup)', async () => {
+    openai.standin.injectFault({method: 'POST', path: '/files', status: 429, retryAfterMs: 1, times: 2})
+    openai.standin.injectFault({method: 'GET', path: /^\/files\/file-/, status: 500, retryAfterMs: 1})
+    openai.standin.injectFault({method: 'POST', path: '/fine_tuning/jobs', status: 500, retryAfterMs: 1})
+    openai.standin.injectFault({method: 'GET', path: '/fine_tuning/jobs', status: 429, retryAfterMs: 1})
+    const result = await startFineTune(deps(), options())
+    assert.deepEqual([result.outcome, jobs().length, openai.standin.store.files.size], ['created', 1, 1])
+    assert.equal(posts('/fine_tuning/jobs'), 2)
+  })
+
+  for (const kind of ['commit-then-drop', 'commit-then-status'] as const) {
+    it(`a create that succeeds on the server but fails on the client (${kind}) leaves exactly one job`, async () => {
+      openai.standin.injectFault({method: 'POST', path: '/fine_tuning/jobs', kind, status: 500, retryAfterMs: 1})
+      const result = await startFineTune(deps(), options())
+      assert.deepEqual([result.outcome, jobs().length, posts('/fine_tuning/jobs'), result.record?.jobId], ['reconciled', 1, 1, jobs()[0].id])
+    })
+  }
+
+  it('resumes an interrupted run with the file it already uploaded', async () => {
+    openai.standin.injectFault({method: 'POST', path: '/fine_tuning/jobs', status: 503, shouldRetry: false, times: Number.POSITIVE_INFINITY})
+    await assert.rejects(startFineTune(deps(), options()), (error: {code: string; suggestion: string}) => error.code === 'API_ERROR' && /again/.test(error.suggestion))
+    const [interrupted] = await rows()
+    assert.deepEqual([interrupted.status, interrupted.job_id, typeof interrupted.training_file_id], ['creating', null, 'string'])
+    openai.standin.clearFaults()
+    const resumed = await startFineTune(deps(), options())
+    assert.deepEqual([resumed.outcome, resumed.record?.trainingFileId, posts('/files'), jobs().length], ['created', interrupted.training_file_id, 1, 1])
+    assert.deepEqual((await rows()).length, 1)
+  })
+
+  it('finds an upload whose answers were all lost instead of uploading again', async () => {
+    openai.standin.injectFault({method: 'POST', path: '/files', kind: 'commit-then-drop', times: 3})
+    await assert.rejects(startFineTune(deps(), options()), {code: 'API_ERROR'})
+    const uploads = posts('/files')
+    const resumed = await startFineTune(deps(), options())
+    assert.deepEqual([resumed.outcome, posts('/files')], ['created', uploads])
+  })
+
+  it('reports a refusal to fine-tune as TRAINING_UNAVAILABLE and retries the same attempt later', async () => {
+    openai.standin.refuseFineTuning()
+    await assert.rejects(startFineTune(deps(), options()), {code: 'TRAINING_UNAVAILABLE'})
+    assert.deepEqual((await rows()).map((row) => [row.status, row.job_id]), [['failed', null]])
+    openai.standin.allowFineTuning()
+    const later = await startFineTune(deps(), options())
+    assert.deepEqual([later.outcome, later.record?.attempt, posts('/files'), (await rows()).length], ['created', 1, 1, 1])
+  })
+
+  it('refuses a retired base and a provider past its cut-off before doing anything', async () => {
+    await assert.rejects(startFineTune(deps(), options({baseModel: 'gpt-3.5-turbo-0125'})), {code: 'TRAINING_UNAVAILABLE'})
+    const catalog = {models: {}, providerCutoffs: {'openai-compatible': {noNewJobsAfter: '2027-01-06', note: ''}}}
+    await assert.rejects(startFineTune(deps({catalog, now: () => new Date('2027-01-07T00:00:01Z')}), options()), {code: 'TRAINING_UNAVAILABLE'})
+    assert.equal(openai.standin.requests.length, 0)
+  })
+
+  it('holds out a validation file when asked', async () => {
+    await fs.writeFile(file, dataset(60))
+    const result = await startFineTune(deps(), options({validationSplit: 0.2}))
+    const [job] = jobs()
+    assert.ok(job.validation_file !== null && result.record?.validationFileId === job.validation_file)
+    assert.equal(result.dataset.examples + result.dataset.validationExamples, 60)
+  })
+
+  it('--since builds the dataset from recent exports and tags the job with their run ids', async () => {
+    const exports = path.join(dir, 'exports')
+    const now = new Date()
+    const a = await addExportRun(t.sql, exports, {windowEnd: new Date(now.getTime() - 2 * 86_400_000), content: dataset(8, 1)})
+    const b = await addExportRun(t.sql, exports, {windowEnd: new Date(now.getTime() - 86_400_000), content: dataset(8, 5)})
+    const result = await startFineTune(deps(), options({file: undefined, sinceMs: 7 * 86_400_000, outDir: exports}))
+    assert.deepEqual([result.dataset.examples, result.dataset.exportRunIds, jobs()[0].metadata?.loopft_export_runs], [12, [a, b], `${a},${b}`])
+    assert.equal(await fs.readFile(result.dataset.path, 'utf8'), dataset(12).toString())
+    assert.ok(result.dataset.path.startsWith(path.join(exports, 'datasets')))
+  })
+})
