@@ -1,0 +1,59 @@
+import {Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderTable, type Cell} from '../cli/render.js'
+import type {Terminal} from '../cli/terminal.js'
+import {parseAge} from '../lib/age.js'
+import {apiCleaner, dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/prune.js'
+import {createOpenAIProvider} from '../lib/training/openai-provider.js'
+
+export default class Prune extends LoopftCommand {
+  static summary = 'Delete old fine-tuned models (never the promoted, canary, rollback or evaluated one) and archive old export files.'
+  static description = 'Models older than --models-older-than are deleted on the provider with their uploaded training files and marked deleted in the registry. Export files older than --archive-older-than are gzipped into the archive directory, verified, then removed; the current master part stays. A partial failure exits 16 with a report; run prune again to finish.'
+  static examples = ['<%= config.bin %> prune --dry-run', '<%= config.bin %> prune --models-older-than 60d --yes --json']
+  static flags = {
+    'models-older-than': Flags.string({description: 'delete fine-tuned models created longer ago than this', default: '90d'}),
+    'archive-older-than': Flags.string({description: 'archive export files older than this', default: '180d'}),
+    ...sharedFlags,
+  }
+
+  async run(): Promise<PruneReport> {
+    const {flags} = await this.parse(Prune)
+    const limits = {modelsOlderThanMs: parseAge(flags['models-older-than'], '--models-older-than'), archiveOlderThanMs: parseAge(flags['archive-older-than'], '--archive-older-than')}
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const db = await this.openDatabase(config)
+    const deps = {db, outDir: config.outDir, archiveDir: config.archiveDir}
+    const plan = await planPrune(deps, limits)
+    const work = plan.models.length + plan.files.length + plan.archive.length
+    if (flags['dry-run'] || work === 0 || !(await this.confirm(`Delete ${plan.models.length} model(s) and ${plan.files.length} leftover file(s), archive ${plan.archive.length} export file(s)?`, flags.yes))) {
+      this.log(render(dryRunReport(plan), this.terminal))
+      return dryRunReport(plan)
+    }
+    const api = plan.models.length + plan.files.length > 0 ? apiCleaner(createOpenAIProvider(this.openai(config)), this.openai(config)) : undefined
+    const report = await executePrune({...deps, api}, plan)
+    this.log(render(report, this.terminal))
+    const partial = partialFailure(report)
+    if (partial !== undefined) throw partial
+    return report
+  }
+}
+
+function render(report: PruneReport, terminal: Terminal): string {
+  const {plan} = report
+  const planned = (verb: string) => (report.dryRun ? `would ${verb}` : verb)
+  const rows: Cell[][] = report.dryRun
+    ? [
+      ...plan.models.map((model) => [planned('delete model'), model.name, `${model.status}, created ${model.createdAt}; files: ${model.files.join(' ') || 'none'}`]),
+      ...plan.files.map((file) => [planned('delete file'), file, 'left over from an earlier prune']),
+      ...plan.archive.map((file) => [planned('archive'), file.path, `→ ${file.archivePath}`]),
+    ]
+    : [
+      ...report.deletedModels.map((name) => ['deleted model', name, '']),
+      ...report.deletedFiles.map((file) => ['deleted file', file, '']),
+      ...report.archived.map((file) => ['archived', file.path, `→ ${file.archivePath} (${file.archiveBytes} of ${file.bytes} bytes, sha256 verified)`]),
+      ...report.skipped.map((skip) => ['skipped', skip.name, skip.reason]),
+      ...report.failures.map((failure) => [`FAILED ${failure.kind}`, failure.item, `${failure.code}: ${failure.message}`]),
+    ]
+  rows.push(...plan.keptModels.map((kept) => ['kept', kept.name, kept.reason]))
+  if (rows.length === 0) return 'nothing to prune'
+  return renderTable(terminal, ['action', 'item', 'detail'], rows)
+}
