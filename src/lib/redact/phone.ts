@@ -23,14 +23,31 @@ export function matchPhone(text: string, digit: number, floor: number): Span | n
   if (m === null) return null
   if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
   const body = m[0]
+  if (body.length < 8) return null // at most 7 digits: never a phone
+  if (!plus && !isDigitAt(text, digit + 1) && text.charCodeAt(digit) !== 49 && !digits00(text, digit)) return null // "3 …": a lone leading digit other than the "1" of US numbers
   const bodyStart = m.index
   // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
-  for (let len = body.length; len > 0; len = lastSeparator(body, len)) {
+  const runs = digitRuns(body)
+  let count = runs.reduce((sum, [from, to]) => sum + to - from, 0)
+  for (let k = runs.length; k > 0; count -= runs[k - 1][1] - runs[k - 1][0], k--) {
+    if (count < 8 || count > 17 || (k > 6 && !plus)) continue
+    const len = runs[k - 1][1]
     const end = bodyStart + len
-    if (body[len - 1] === ')' || !isNumberEnd(text, end)) continue
+    if (!isNumberEnd(text, end)) continue
     if (isPhone(body.slice(0, len), plus, text, start)) return span('PHONE', start, withExtension(text, end))
   }
   return null
+}
+
+function digitRuns(body: string): [number, number][] {
+  const runs: [number, number][] = []
+  for (let i = 0; i < body.length; i++) {
+    if (!isDigitCode(body.charCodeAt(i))) continue
+    const from = i
+    while (i < body.length && isDigitCode(body.charCodeAt(i))) i++
+    runs.push([from, i])
+  }
+  return runs
 }
 
 function isPhone(body: string, plus: boolean, text: string, start: number): boolean {
@@ -77,16 +94,13 @@ function hasPhoneStart(text: string, start: number): boolean {
   return !(c === 36 || c === 0x20ac || c === 0xa3 || c === 0xa5 || c === 35 || c === 64 || c === 43)
 }
 
+function digits00(text: string, digit: number): boolean {
+  return text.charCodeAt(digit) === 48 && text.charCodeAt(digit + 1) === 48
+}
+
 function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
   re.lastIndex = at
   return re.exec(text)
-}
-
-function lastSeparator(body: string, len: number): number {
-  let i = len - 1
-  while (i > 0 && isDigitCode(body.charCodeAt(i))) i--
-  while (i > 0 && !isDigitCode(body.charCodeAt(i - 1))) i--
-  return i
 }
 
 function withExtension(text: string, end: number): number {
