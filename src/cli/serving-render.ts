@@ -1,0 +1,36 @@
+import {renderFields, renderTable} from './render.js'
+import type {Terminal} from './terminal.js'
+import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving.js'
+
+/** The confirmation question for a planned change. */
+export function describePlan(plan: ServingPlan): string {
+  switch (plan.action) {
+    case 'promote': return `Serve ${plan.to} to every conversation (now: ${plan.from})?`
+    case 'canary': return `Serve ${plan.to} to ${plan.canaryPercent}% of conversations (the rest stay on ${plan.from})?`
+    case 'rollback': return `Roll back to ${plan.to} (now: ${plan.from})?`
+    case 'abort-canary': return `Drop the canary ${plan.from} (${plan.to} serves everyone)?`
+  }
+}
+
+export function renderChange(terminal: Terminal, change: ServingChange): string {
+  return renderFields(terminal, [
+    ['result', change.message],
+    ['serving', change.action === 'canary' ? `${change.from} + ${change.to} (${change.canaryPercent}%)` : change.to],
+    ['config version', change.configVersion],
+    ...(change.forced === null ? [] : [['forced over', change.forced] as [string, string]]),
+  ])
+}
+
+export function renderHistory(terminal: Terminal, entries: HistoryEntry[]): string {
+  if (entries.length === 0) return 'no promotions yet'
+  return renderTable(terminal, ['when', 'action', 'from', 'to', 'canary', 'by', 'reason', 'version'], entries.map((entry) => [
+    entry.at.toISOString(),
+    entry.action,
+    entry.from ?? '(base text model)',
+    entry.to,
+    entry.canaryPercent === null ? '' : `${entry.canaryPercent}%`,
+    entry.actor,
+    entry.reason,
+    entry.configVersion,
+  ]))
+}

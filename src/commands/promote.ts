@@ -1,0 +1,39 @@
+import {Args, Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {describePlan, renderChange} from '../cli/serving-render.js'
+import {currentActor, promoteModel, type ServingChange} from '../lib/serving.js'
+
+export default class Promote extends LoopftCommand {
+  static summary = 'Serve MODEL to the chat app, or to a canary share of its conversations.'
+  static description = `Preflight first: the model must answer with the chat app's own key and base URL (OPENAI_API_KEY, OPENAI_BASE_URL), and its evaluation must have passed; a failed or missing evaluation needs --force with --reason.
+Then, in one transaction, the serving config, the history and the model statuses change and every router swaps at once (NOTIFY loopft_serving).
+Promoting the model that already serves changes nothing and says so. Off a terminal, pass --yes.`
+  static examples = [
+    '<%= config.bin %> promote ft:gpt-4o-mini-2024-07-18:acme::abc123 --reason "beats base on gold set"',
+    '<%= config.bin %> promote ft:gpt-4o-mini-2024-07-18:acme::abc123 --canary 10 --yes --json',
+  ]
+  static args = {model: Args.string({required: true, description: 'the model to serve'})}
+  static flags = {
+    reason: Flags.string({description: 'why; kept in the history (required with --force)'}),
+    canary: Flags.custom<number>({parse: async (input) => Number(input)})({description: 'serve it to this percentage of conversations only (sticky per conversation)', helpValue: 'PERCENT'}),
+    force: Flags.boolean({description: 'promote without a passed evaluation (needs --reason)', default: false}),
+    yes: sharedFlags.yes,
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<ServingChange> {
+    const {args, flags} = await this.parse(Promote)
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const {sql} = await this.openDatabase(config)
+    const change = await promoteModel({sql, openai: this.openai(config), textModel: config.textModel}, {
+      model: args.model,
+      reason: flags.reason,
+      canaryPercent: flags.canary,
+      force: flags.force,
+      actor: currentActor(),
+      confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
+    })
+    this.log(renderChange(this.terminal, change))
+    return change
+  }
+}

@@ -1,0 +1,31 @@
+import {Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {describePlan, renderChange} from '../cli/serving-render.js'
+import {currentActor, rollbackModel, type ServingChange} from '../lib/serving.js'
+
+export default class Rollback extends LoopftCommand {
+  static summary = 'Serve the previous model again (or drop a running canary).'
+  static description = `Without --to: while a canary runs, drops it; otherwise serves the model that served before the current one, or the base text model (LOOPFT_TEXT_MODEL) when none did. Rolling back twice undoes the rollback.
+The target must answer with the chat app's key first. Already serving it: nothing changes. Off a terminal, pass --yes.`
+  static examples = ['<%= config.bin %> rollback', '<%= config.bin %> rollback --to ft:gpt-4o-mini-2024-07-18:acme::old123 --yes --json']
+  static flags = {
+    to: Flags.string({description: 'a model that served before (see: loopft history)', helpValue: 'MODEL'}),
+    reason: Flags.string({description: 'why; kept in the history'}),
+    yes: sharedFlags.yes,
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<ServingChange> {
+    const {flags} = await this.parse(Rollback)
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const {sql} = await this.openDatabase(config)
+    const change = await rollbackModel({sql, openai: this.openai(config), textModel: config.textModel}, {
+      to: flags.to,
+      reason: flags.reason,
+      actor: currentActor(),
+      confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
+    })
+    this.log(renderChange(this.terminal, change))
+    return change
+  }
+}
