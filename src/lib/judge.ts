@@ -58,7 +58,9 @@ export function combineVerdicts(candidateFirst: Verdict | null, baselineFirst: V
   return (candidateAsA + candidateAsB) / 2
 }
 
+/** Identical answers are a tie without asking (it would cost two calls to learn nothing). */
 export async function judgePair(ask: AskJudge, item: Pick<GoldItem, 'messages' | 'ideal'>, candidateAnswer: string, baselineAnswer: string): Promise<PairJudgement> {
+  if (candidateAnswer === baselineAnswer) return {verdicts: ['TIE', 'TIE'], score: 0.5}
   const [first, second] = await Promise.all([
     ask(judgeMessages(item, candidateAnswer, baselineAnswer)),
     ask(judgeMessages(item, baselineAnswer, candidateAnswer)),

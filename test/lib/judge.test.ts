@@ -43,9 +43,9 @@ describe('judge', () => {
     openai.standin.setChatBehaviour(JUDGE, fairJudge)
     assert.deepEqual(await judgePair(ask, item, right, wrong), {verdicts: ['A', 'B'], score: 1})
     assert.deepEqual(await judgePair(ask, item, wrong, right), {verdicts: ['B', 'A'], score: 0})
-    assert.equal((await judgePair(ask, item, right, right)).score, 0.5)
+    assert.deepEqual(await judgePair(ask, item, right, right), {verdicts: ['TIE', 'TIE'], score: 0.5})
     const judged = openai.standin.requests.filter((request) => request.path === '/chat/completions')
-    assert.equal(judged.length, 6)
+    assert.equal(judged.length, 4, 'identical answers are a tie without asking')
   })
 
   it('turns a judge that always picks one position into ties', async () => {
