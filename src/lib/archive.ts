@@ -9,7 +9,7 @@ import type {Sql} from './db.js'
 import {LoopftError} from './errors.js'
 import {temporaryPathFor} from './files.js'
 
-const DAILY_FILE = /^fine_tune_(\d{4}-\d{2}-\d{2})(?:-\d{4})?\.jsonl$/
+const DAILY_FILE = /^fine_tune_(\d{4}-\d{2}-\d{2})(?:_\d{6})?(?:-\d{4})?\.jsonl$/
 const MASTER_PART = /^master(?:-(\d{4}))?\.jsonl$/
 const DAY_MS = 86_400_000
 

@@ -150,7 +150,7 @@ export function partialFailure(report: PruneReport): LoopftError | undefined {
 }
 
 /** Deletes one uploaded file on the provider (gone already counts) and records it. */
-export async function deleteApiFile(db: Database, api: ApiCleaner, fileId: string, reason: 'prune' | 'forget'): Promise<void> {
+export async function deleteApiFile(db: Database, api: Pick<ApiCleaner, 'deleteFile'>, fileId: string, reason: 'prune' | 'forget'): Promise<void> {
   await ignoreMissing(() => api.deleteFile(fileId))
   await db.sql`insert into loopft_deleted_files (file_id, reason) values (${fileId}, ${reason}) on conflict (file_id) do nothing`
 }
