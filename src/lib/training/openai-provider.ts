@@ -83,13 +83,13 @@ export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: numb
       try {
         await client.fineTuning.jobs.list({limit: 1})
       } catch (error) {
-        return {ok: false, detail: `listing fine-tuning jobs failed: ${toLoopftError(error).message}`}
+        return {apiOk: false, modelVisible: false, detail: `listing fine-tuning jobs failed: ${toLoopftError(error).message}`}
       }
       try {
         await client.models.retrieve(baseModel)
-        return {ok: true, detail: `fine-tuning routes answer and ${baseModel} is visible`}
+        return {apiOk: true, modelVisible: true, detail: `fine-tuning routes answer and ${baseModel} is visible`}
       } catch (error) {
-        return {ok: false, detail: `${baseModel} is not visible to this key: ${toLoopftError(error).message}`}
+        return {apiOk: true, modelVisible: false, detail: `${baseModel} is not visible to this key: ${toLoopftError(error).message}`}
       }
     },
   }

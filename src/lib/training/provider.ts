@@ -26,8 +26,14 @@ export interface TrainingProvider {
   readStepMetrics(fileId: string): Promise<StepMetrics[]>
   cancelJob(jobId: string): Promise<TrainingJob>
   deleteModel(model: string): Promise<void>
-  /** A cheap probe that creates nothing: can this key list jobs and see the base model? */
-  canFineTune(baseModel: string): Promise<{ok: boolean; detail: string}>
+  /** A cheap probe that creates nothing: does the key list fine-tuning jobs, and can it see the base model? */
+  canFineTune(baseModel: string): Promise<FineTuneProbe>
+}
+
+export interface FineTuneProbe {
+  apiOk: boolean
+  modelVisible: boolean
+  detail: string
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
