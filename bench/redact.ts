@@ -1,0 +1,148 @@
+// npm run bench:redact — throughput (MB/s, one core) on ≥ 50 MB of generated chat text, plus recall per
+// type and false-positive rate on the labelled set, for loopft's redactor and two published peers.
+import {Redactor as RedactPiiNode} from '@redactpii/node'
+import {SyncRedactor} from 'redact-pii'
+import {pathToFileURL} from 'node:url'
+import {createRedactor, PII_TYPES, type PiiType} from '../src/lib/redact/index.js'
+import {loadCleanLines, loadPositives, scoreRedactFunction} from '../test/lib/redact/labelled-set.js'
+
+export interface EngineFigures {
+  name: string
+  mbPerSecond: number
+  recall: Partial<Record<PiiType, number>>
+  falsePositiveRate: number
+}
+
+export interface RedactBenchmark {
+  megabytes: number
+  messages: number
+  engines: EngineFigures[]
+  /** loopft throughput divided by the faster peer's. */
+  speedup: number
+}
+
+/** Runs the benchmark; `megabytes` of chat text (default 50), same text for every engine. */
+export function runRedactBenchmark(megabytes = 50, seed = 20261125): RedactBenchmark {
+  const messages = generateChat(megabytes * 1_000_000, seed)
+  const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0)
+  const ours = createRedactor()
+  const redactPii = new SyncRedactor()
+  const redactPiiNode = new RedactPiiNode()
+  const engines: [string, (text: string) => string][] = [
+    ['loopft', (text) => ours.redact(text).text],
+    ['redact-pii', (text) => redactPii.redact(text)],
+    ['@redactpii/node', (text) => redactPiiNode.redact(text)],
+  ]
+  const positives = loadPositives()
+  const clean = loadCleanLines()
+  const figures = engines.map(([name, redact]) => {
+    const score = scoreRedactFunction(redact, positives, clean)
+    const recall: Partial<Record<PiiType, number>> = {}
+    for (const type of PII_TYPES) recall[type] = score.recall[type]?.recall ?? 0
+    return {name, mbPerSecond: measure(redact, messages, bytes), recall, falsePositiveRate: score.falsePositiveRate}
+  })
+  figures.sort((a, b) => (a.name === 'loopft' ? -1 : b.name === 'loopft' ? 1 : 0))
+  const fasterPeer = Math.max(...figures.slice(1).map((f) => f.mbPerSecond))
+  return {megabytes: bytes / 1e6, messages: messages.length, engines: figures, speedup: figures[0].mbPerSecond / fasterPeer}
+}
+
+function measure(redact: (text: string) => string, messages: string[], bytes: number): number {
+  for (let i = 0; i < Math.min(20_000, messages.length); i++) redact(messages[i]) // warm-up
+  globalThis.gc?.()
+  // CPU time of this (single-threaded) process, so other load on the machine does not skew the ratio.
+  let sink = 0
+  const start = process.cpuUsage()
+  for (const message of messages) sink += redact(message).length
+  const used = process.cpuUsage(start)
+  if (sink < 0) throw new Error('unreachable')
+  return bytes / 1e6 / ((used.user + used.system) / 1e6)
+}
+
+// ---- deterministic chat text: music-industry assistant conversations, ~4% of messages carry PII ----
+
+function generateChat(targetBytes: number, seed: number): string[] {
+  const rnd = mulberry32(seed)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]
+  const n = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const fill: Record<string, () => string> = {
+    time: () => `${n(0, 23)}:${pick(['00', '15', '30', '45'])}`,
+    date: () => pick([`${n(2023, 2026)}-${String(n(1, 12)).padStart(2, '0')}-${String(n(1, 28)).padStart(2, '0')}`, `${n(1, 28)}.${n(1, 12)}.`, `${n(1, 12)}/${n(1, 28)}`]),
+    price: () => pick([`$${n(5, 5000)}`, `€${n(1, 99)},${n(100, 999)}`, `£${n(5, 500)}.${n(10, 99)}`]),
+    bpm: () => String(n(70, 175)),
+    lufs: () => `-${n(6, 16)}`,
+    count: () => pick([String(n(2, 99)), `${n(1, 999)},${n(100, 999)}`, `${n(1, 9)}.${n(1, 9)}M`]),
+    version: () => `${n(1, 12)}.${n(0, 9)}.${n(0, 20)}`,
+    artist: () => pick(['Nightdrive', 'Lena V', 'The Hollow Pines', 'DJ Kay', 'Marisol', 'Kenji T', 'Ana Luz', 'Blue Static']),
+    track: () => pick(['Night Drive', 'Neon Rain', 'Golden Hour', 'Lowlands', 'Static Hearts', 'Paper Moon']),
+    pii: () => pick(PII_POOL)(n),
+  }
+  const messages: string[] = []
+  let bytes = 0
+  while (bytes < targetBytes) {
+    const parts: string[] = []
+    const sentences = n(1, 4)
+    for (let s = 0; s < sentences; s++) parts.push(pick(SENTENCES).replace(/\{(\w+)\}/g, (_, k: string) => fill[k]()))
+    if (rnd() < 0.04) parts.push(pick(PII_SENTENCES).replace('{pii}', fill.pii()))
+    const message = parts.join(' ')
+    messages.push(message)
+    bytes += message.length + 1
+  }
+  return messages
+}
+
+const SENTENCES = [
+  'Can you send the final master by {date}?', 'The single is at {bpm} BPM, mastered to {lufs} LUFS.', 'Session moved to {time} tomorrow.',
+  'Budget for the video is {price}, the label covers the rest.', '{artist} wants to hear the new mix of {track} first.',
+  'We hit {count} streams on {track} this week!', 'Update the plugin to {version} before the session.',
+  'Release date for {track} is {date}, pre-save goes live at {time}.', 'Radio edit needs to be under 3:30, currently 3:{bpm}.',
+  'Chords are Am F C G, then Dm7 G7 in the bridge.', 'The vocals need more air around 10 kHz, maybe +2 dB.',
+  'Merch sold {count} units in Berlin, shirts are {price} each.', 'It charted at #{bpm} in Germany and #{bpm} in the UK.',
+  'Let me check with {artist} and get back to you.', 'Thanks! That sounds great 🙌', 'Doors at {time}, set from {time}.',
+  'How many playlists picked up {track} so far?', 'The remix package has 3 versions: club, radio and instrumental.',
+  'Export stems as 24-bit WAV, files named like {track}_v2.wav.', 'Split is 50/50 on {track}, publishing 60/40.',
+  'The tour has {bpm} dates over {bpm} days.', 'Can we push the release by a week? The vinyl is late.',
+  'Spotify editorial said no, but we got Fresh Finds.', 'Please draft a press release for {track} by {artist}.',
+  'What is a good pitch for {track}? It is dreamy synth-pop at {bpm} BPM.', 'Tickets are {price}, capacity {count}.',
+  'Write three caption ideas for the {track} teaser.', 'Summarise the feedback from the A&R call at {time}.',
+  'Which DSPs need the UPC before {date}?', 'Node.js script crashed again, see index.ts line {bpm}.',
+  'Our ISRC for {track} is GB-ABC-{bpm}-00{bpm}.', 'Order #{count}{bpm}{bpm} shipped on {date}.',
+  'こんにちは、新曲は金曜日に出ます。', 'Новый сингл выйдет {date}.', '¿Podemos mover la sesión a las {time}?',
+]
+const PII_SENTENCES = ['You can reach me at {pii}.', 'Contact: {pii}', 'send it to {pii} please', 'my details: {pii}', 'here: {pii} (thanks!)']
+const PII_POOL: ((n: (lo: number, hi: number) => number) => string)[] = [
+  (n) => `${pick2(['jane', 'mgmt', 'booking', 'lena.v', 'kay+demo'], n)}@${pick2(['gmail.com', 'label.co.uk', 'studio.io', 'web.de'], n)}`,
+  (n) => `+44 7700 ${n(900000, 900999)}`, (n) => `(415) 555-${String(n(100, 199)).padStart(4, '0')}`, (n) => `06 ${n(10, 99)} ${n(10, 99)} ${n(10, 99)} ${n(10, 99)}`,
+  (n) => `https://open.spotify.com/artist/${n(100000, 999999)}abc`, (n) => `linktr.ee/artist${n(1, 999)}`,
+  (n) => `@${pick2(['janedoe', 'dj_kay', 'lena.music', 'hollowpines'], n)}`, (n) => `192.168.${n(0, 255)}.${n(1, 254)}`,
+  () => '4111 1111 1111 1111', () => 'DE89 3704 0044 0532 0130 00', (n) => `${n(100, 599)}-${n(10, 99)}-${n(1000, 9999)}`,
+]
+
+function pick2<T>(xs: readonly T[], n: (lo: number, hi: number) => number): T {
+  return xs[n(0, xs.length - 1)]
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function printTable(result: RedactBenchmark): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7)
+  console.log(`redact benchmark: ${result.megabytes.toFixed(1)} MB, ${result.messages.toLocaleString('en')} messages, one core (MB/s of CPU time)`)
+  console.log(['engine'.padEnd(16), 'MB/s'.padStart(8), ...PII_TYPES.map((t) => t.padStart(7)), 'clean changed'.padStart(14)].join(' '))
+  for (const e of result.engines) {
+    console.log([e.name.padEnd(16), e.mbPerSecond.toFixed(1).padStart(8), ...PII_TYPES.map((t) => pct(e.recall[t] ?? 0)), pct(e.falsePositiveRate).padStart(14)].join(' '))
+  }
+  console.log(`loopft / faster peer: ${result.speedup.toFixed(2)}x`)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const megabytes = Number(process.env.BENCH_MB ?? 50)
+  printTable(runRedactBenchmark(megabytes))
+}
