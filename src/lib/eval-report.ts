@@ -50,7 +50,7 @@ ${historyChart(history)}
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d2330}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}th,td{border-bottom:1px solid #dde1e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f5f8}code{background:#f3f5f8;padding:0 .2rem}.verdict{font-size:.7em;padding:.1rem .5rem;border-radius:.3rem;color:#fff}
-.verdict.pass,.dot.pass{background:#1f8a4c;fill:#1f8a4c}.verdict.fail,.dot.fail{background:#c0392b;fill:#c0392b}.pass{color:#1f8a4c}.fail{color:#c0392b}
+.pass{color:#1f8a4c}.fail{color:#c0392b}.verdict.pass,.dot.pass{background:#1f8a4c;fill:#1f8a4c;color:#fff}.verdict.fail,.dot.fail{background:#c0392b;fill:#c0392b;color:#fff}
 .warning{background:#fff4d6;border-left:4px solid #e0a800;padding:.4rem .6rem}svg text{font-size:11px;fill:#4a5263}`
 
 const CHART = {width: 720, height: 260, left: 56, right: 16, top: 16, bottom: 40}
