@@ -1,0 +1,21 @@
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderStatus, renderTable} from '../cli/render.js'
+import {EXIT} from '../lib/errors.js'
+import {runDoctor, type DoctorResult} from '../lib/training/doctor.js'
+import {createOpenAIProvider} from '../lib/training/openai-provider.js'
+
+export default class Doctor extends LoopftCommand {
+  static summary = 'Check whether the loop can run: database, API, fine-tuning access and cut-offs, disk, and the age of the last runs.'
+  static description = 'Each check prints ok, warn or fail with a fix. Nothing is created anywhere (the fine-tuning probe starts no job). Exits 15 when any check fails.'
+  static examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']
+  static flags = {'database-url': sharedFlags['database-url']}
+
+  async run(): Promise<DoctorResult> {
+    const {flags} = await this.parse(Doctor)
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: () => createOpenAIProvider(this.openai(config))})
+    this.log(renderTable(this.terminal, ['check', 'status', 'detail', 'fix'], result.checks.map((check) => [check.name, renderStatus(check.status, this.terminal), check.detail, check.fix])))
+    if (!result.ok) process.exitCode = EXIT.CHECK_FAILED
+    return result
+  }
+}

@@ -1,0 +1,37 @@
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderFields, renderTable} from '../cli/render.js'
+import {readStatus, type LoopStatus} from '../lib/training/status.js'
+
+export default class Status extends LoopftCommand {
+  static summary = 'Show recent export runs, fine-tuning jobs, candidate models, what is served, and the cost spent this month.'
+  static examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
+  static flags = {'database-url': sharedFlags['database-url']}
+
+  async run(): Promise<LoopStatus> {
+    const {flags} = await this.parse(Status)
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const {sql} = await this.openDatabase(config)
+    const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
+    const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(2)}`)
+    const day = (value: Date | null) => value?.toISOString().slice(0, 16).replace('T', ' ') ?? ''
+    this.log([
+      'Export runs',
+      renderTable(this.terminal, ['id', 'status', 'window end', 'examples', 'error'], status.exportRuns.map((run) => [run.id, run.status, day(run.windowEnd), run.examplesWritten, run.error])),
+      '',
+      'Fine-tuning jobs',
+      renderTable(this.terminal, ['job', 'status', 'base', 'examples', 'estimate', 'actual', 'model'], status.jobs.map((job) => [
+        job.jobId ?? `(attempt ${job.id}, no job)`, job.status, job.baseModel, job.examples, usd(job.estimatedCostUsd), usd(job.actualCostUsd), job.fineTunedModel,
+      ])),
+      '',
+      'Candidates',
+      renderTable(this.terminal, ['model', 'base', 'evaluation', 'created'], status.candidates.map((model) => [model.name, model.baseModel, model.evaluation?.verdict ?? 'not evaluated', day(model.createdAt)])),
+      '',
+      renderFields(this.terminal, [
+        ['served', status.serving.model ?? '(default model)'],
+        ['canary', status.serving.canary === null ? 'none' : `${status.serving.canary.model} at ${status.serving.canary.percent}%`],
+        ['spent this month', `${usd(status.cost.spentThisMonthUsd)}${status.cost.monthlyBudgetUsd === null ? '' : ` of ${usd(status.cost.monthlyBudgetUsd)}`}`],
+      ]),
+    ].join('\n'))
+    return status
+  }
+}

@@ -1,0 +1,81 @@
+import {Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderFields} from '../cli/render.js'
+import type {Terminal} from '../cli/terminal.js'
+import {parseAge} from '../lib/age.js'
+import {loadCatalogOverrides} from '../lib/catalog.js'
+import {LoopftError} from '../lib/errors.js'
+import {createOpenAIProvider} from '../lib/training/openai-provider.js'
+import {startFineTune, type TuneResult} from '../lib/training/tune.js'
+
+export default class Tune extends LoopftCommand {
+  static summary = 'Start a fine-tuning job on the recent exports (or a file): validated, priced, within budget, never twice for one dataset.'
+  static description = 'Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET. The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
+  static examples = [
+    '<%= config.bin %> tune --since 7d --max-cost 5',
+    '<%= config.bin %> tune --file exports/datasets/train.jsonl --base gpt-4.1-mini-2025-04-14 --epochs 2 --dry-run',
+    '<%= config.bin %> tune --validation-split 0.1 --suffix support --json',
+  ]
+
+  static flags = {
+    file: Flags.string({description: 'train on this JSONL file instead of the exports', exclusive: ['since']}),
+    since: Flags.string({description: 'train on the exports whose window ended within this long (e.g. 7d)', default: '7d'}),
+    base: Flags.string({description: 'base model to fine-tune', env: 'LOOPFT_BASE_MODEL'}),
+    epochs: Flags.integer({description: 'training epochs (set explicitly; the API default is "auto")', default: 1, min: 1, max: 50}),
+    suffix: Flags.string({description: 'name put into the model name, followed by the date (loopft-YYYYMMDD by default)'}),
+    'max-cost': Flags.string({description: 'refuse when the estimated cost in USD exceeds this', helpValue: 'USD'}),
+    'validation-split': Flags.string({description: 'hold out this share of the examples as a validation file (e.g. 0.1)', helpValue: 'SHARE'}),
+    force: Flags.boolean({description: 'train again even if this dataset was already trained on this base', default: false}),
+    'dry-run': sharedFlags['dry-run'],
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<TuneResult> {
+    const {flags} = await this.parse(Tune)
+    const maxCostUsd = parseNumber(flags['max-cost'], '--max-cost', (value) => value >= 0)
+    const validationSplit = parseNumber(flags['validation-split'], '--validation-split', (value) => value > 0 && value < 0.5)
+    const sinceMs = flags.file === undefined ? parseAge(flags.since, '--since') : undefined
+    const config = this.loadConfig({databaseUrl: flags['database-url'], baseModel: flags.base})
+    const db = await this.openDatabase(config)
+    const progress = this.progress('preparing the fine-tune')
+    try {
+      const result = await startFineTune(
+        {db, provider: createOpenAIProvider(this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
+        {
+          file: flags.file, sinceMs, baseModel: config.baseModel, epochs: flags.epochs, suffix: flags.suffix, maxCostUsd, validationSplit,
+          monthlyBudgetUsd: config.monthlyBudgetUsd, dryRun: flags['dry-run'], force: flags.force, outDir: config.outDir, loopftVersion: this.config.version,
+        },
+      )
+      progress.succeed(result.outcome === 'created' || result.outcome === 'reconciled' ? `job ${result.record?.jobId} started` : undefined)
+      this.log(render(this.terminal, result))
+      return result
+    } catch (error) {
+      progress.fail('tune stopped')
+      throw error
+    }
+  }
+}
+
+function parseNumber(text: string | undefined, flag: string, isValid: (value: number) => boolean): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || !isValid(value)) throw new LoopftError('USAGE', `${flag}: not a valid value: "${text}"`, {suggestion: 'see: loopft tune --help'})
+  return value
+}
+
+function render(terminal: Terminal, result: TuneResult): string {
+  const usd = (value: number | null) => (value === null ? 'none' : `$${value.toFixed(2)}`)
+  const next = result.record?.jobId ? `loopft watch-job ${result.record.jobId}` : result.outcome === 'dry-run' ? 'run again without --dry-run' : null
+  return renderFields(terminal, [
+    ['outcome', result.reason === null ? result.outcome : `${result.outcome}: ${result.reason}`],
+    ['job', result.record?.jobId ?? null],
+    ['base', `${result.baseModel} (${result.provider})`],
+    ['suffix', result.suffix],
+    ['dataset', `${result.dataset.path} (sha256 ${result.dataset.sha256.slice(0, 12)}…)`],
+    ['examples', result.dataset.validationExamples > 0 ? `${result.dataset.examples} training, ${result.dataset.validationExamples} validation` : result.dataset.examples],
+    ['training tokens', `${result.trainingTokens} (${result.epochs} epoch(s))`],
+    ['estimated cost', usd(result.estimatedCostUsd)],
+    ['spent this month', `${usd(result.budget.spentThisMonthUsd)} of ${usd(result.budget.monthlyBudgetUsd)}`],
+    ['next', next],
+  ])
+}

@@ -1,0 +1,62 @@
+import {Args, Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {renderFields} from '../cli/render.js'
+import {parseAge} from '../lib/age.js'
+import {loadCatalogOverrides} from '../lib/catalog.js'
+import {LoopftError} from '../lib/errors.js'
+import {createOpenAIProvider} from '../lib/training/openai-provider.js'
+import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/training/watch.js'
+
+export default class WatchJob extends LoopftCommand {
+  static summary = 'Follow a fine-tuning job to its end; on success record it and register the model as a candidate.'
+  static description = 'Prints each job event once (also across restarts), warns when the job sits in one status past --stuck-after, and rides out API errors. Exits 9 when the job failed, 10 when it was cancelled, 17 when --timeout passes first, 130 on Ctrl-C (the job keeps running; run watch-job again to resume).'
+  static examples = ['<%= config.bin %> watch-job --latest', '<%= config.bin %> watch-job ftjob-abc123 --interval 1m --timeout 12h --json']
+  static args = {jobId: Args.string({description: 'the job to watch (ftjob-…)', required: false})}
+  static flags = {
+    latest: Flags.boolean({description: 'watch the job tune started last', default: false}),
+    interval: Flags.string({description: 'time between polls', default: '30s'}),
+    timeout: Flags.string({description: 'stop watching (exit 17, job untouched) after this long', default: '6h'}),
+    'stuck-after': Flags.string({description: 'warn when the job sits in one status this long', default: '2h', env: 'LOOPFT_STUCK_AFTER'}),
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<WatchResult> {
+    const {args, flags} = await this.parse(WatchJob)
+    if ((args.jobId === undefined) === !flags.latest) throw new LoopftError('USAGE', 'give either a JOB_ID or --latest', {suggestion: 'see: loopft watch-job --help'})
+    const options = {jobId: args.jobId, intervalMs: parseAge(flags.interval, '--interval'), timeoutMs: parseAge(flags.timeout, '--timeout'), stuckAfterMs: parseAge(flags['stuck-after'], '--stuck-after')}
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const {sql} = await this.openDatabase(config)
+    const progress = this.progress(`watching ${args.jobId ?? 'the latest job'}`)
+    const controller = new AbortController()
+    const abort = () => controller.abort()
+    process.once('SIGINT', abort)
+    try {
+      const result = await watchFineTuneJob(
+        {sql, provider: createOpenAIProvider(this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onUpdate: (update) => show(update, progress)},
+        {...options, signal: controller.signal},
+      )
+      progress.succeed(`job ${result.jobId} succeeded`)
+      this.log(renderFields(this.terminal, [
+        ['job', result.jobId],
+        ['model', `${result.fineTunedModel} (registered as a candidate)`],
+        ['trained tokens', result.trainedTokens],
+        ['actual cost', result.actualCostUsd === null ? 'unknown' : `$${result.actualCostUsd.toFixed(2)}`],
+        ['step metrics', result.metrics.last === null ? 'none' : `${result.metrics.steps} steps; last: ${Object.entries(result.metrics.last).map(([key, value]) => `${key}=${value}`).join(' ')}`],
+        ['next', `loopft evaluate ${result.fineTunedModel}`],
+      ]))
+      return result
+    } catch (error) {
+      progress.fail()
+      throw error
+    } finally {
+      process.off('SIGINT', abort)
+    }
+  }
+}
+
+function show(update: WatchUpdate, progress: ReturnType<LoopftCommand['progress']>): void {
+  if (update.type === 'event') progress.note(`${update.event.createdAt.toISOString()} ${update.event.level.padEnd(5)} ${update.event.message}`)
+  else if (update.type === 'status') progress.update(`${update.jobId}: ${update.status} (${Math.round(update.elapsedMs / 60_000)} min since created)`)
+  else if (update.type === 'stuck') progress.note(`warning: ${update.jobId} has been ${update.status} for ${Math.round(update.forMs / 60_000)} min`)
+  else progress.note(`API trouble, retrying in ${Math.round(update.delayMs / 1000)} s: ${update.message}`)
+}
