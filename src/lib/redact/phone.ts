@@ -22,6 +22,7 @@ export function matchPhone(text: string, digit: number, floor: number): Span | n
   const m = execAt(GROUPS, text, text.charCodeAt(start) === 40 && !plus ? start : digit) ?? (start < digit ? execAt(GROUPS, text, digit) : null)
   if (m === null) return null
   if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
+  if (plus && text.charCodeAt(start) === 40 && !/^\d{1,4}\)/.test(m[0])) start++ // "(+44 …" without ")": the paren is text
   const body = m[0]
   if (body.length < 8) return null // at most 7 digits: never a phone
   if (!plus && !isDigitAt(text, digit + 1) && text.charCodeAt(digit) !== 49 && !digits00(text, digit)) return null // "3 …": a lone leading digit other than the "1" of US numbers
@@ -29,14 +30,17 @@ export function matchPhone(text: string, digit: number, floor: number): Span | n
   // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
   const runs = digitRuns(body)
   let count = runs.reduce((sum, [from, to]) => sum + to - from, 0)
+  let loose: Span | null = null
   for (let k = runs.length; k > 0; count -= runs[k - 1][1] - runs[k - 1][0], k--) {
     if (count < 8 || count > 17 || (k > 6 && !plus)) continue
     const len = runs[k - 1][1]
     const end = bodyStart + len
     if (!isNumberEnd(text, end)) continue
     if (isPhone(body.slice(0, len), plus, text, start)) return span('PHONE', start, withExtension(text, end))
+    // An international number of unexpected length for its country is still a phone, unless a shorter reading fits.
+    if (plus && loose === null && count <= 15) loose = span('PHONE', start, withExtension(text, end))
   }
-  return null
+  return loose
 }
 
 function digitRuns(body: string): [number, number][] {
@@ -54,13 +58,14 @@ function isPhone(body: string, plus: boolean, text: string, start: number): bool
   const groups = body.match(/\d+/g) ?? []
   const digits = groups.join('')
   const count = digits.length
-  if (plus) return count >= 8 && count <= 16 && digits[0] !== '0'
-  if (digits.startsWith('00')) return count >= 11 && count <= 17 && digits[2] !== '0' && groups.length >= 2
+  if (plus) return isInternational(digits, body.includes('(0)'))
+  if (digits.startsWith('00')) return groups.length >= 2 && isInternational(digits.slice(2), body.includes('(0)'))
   const lengths = groups.map((g) => g.length)
   if (groups.length === 1) return count >= 9 && count <= 12 && hasPhoneContext(text, start)
   if (lengths.some((n, i) => n < 2 && !(i === 0 && digits[0] === '1'))) return false
   const shape = lengths.join('-')
-  if (digits[0] === '0') return count >= 9 && count <= 12 && lengths[0] <= 5 && !isDateLike(body)
+  // Trunk-0 national numbers; five or more groups is the French 2-2-2-2-2 style, exactly ten digits.
+  if (digits[0] === '0') return count >= 9 && count <= 12 && lengths[0] <= 5 && !isDateLike(body) && (groups.length < 5 || count === 10)
   switch (count) {
     case 11: return (shape === '1-3-3-4' && digits[1] >= '2') || (shape === '2-5-4' && groups[1][0] === '9')
     case 10: return isTenDigitShape(shape, digits) || hasPhoneContext(text, start)
@@ -69,6 +74,19 @@ function isPhone(body: string, plus: boolean, text: string, start: number): bool
       return shape === '3-2-2-2' || shape === '2-3-2-2' || (shape === '3-3-3' && hasPhoneContext(text, start))
     default: return false
   }
+}
+
+// Total digits (country code included) for the commonest codes; others: 8–15 as E.164 allows.
+const COUNTRY_DIGITS: Record<string, [number, number]> = {
+  '1': [11, 11], '44': [11, 12], '49': [10, 15], '33': [11, 11], '91': [12, 12], '55': [12, 13], '61': [11, 11], '81': [11, 12],
+  '31': [11, 11], '34': [11, 11], '39': [10, 13], '52': [12, 13], '7': [11, 11], '86': [12, 13],
+}
+
+function isInternational(digits: string, hasTrunk: boolean): boolean {
+  if (digits[0] === '0') return false
+  const count = digits.length - (hasTrunk ? 1 : 0)
+  const range = COUNTRY_DIGITS[digits[0]] ?? COUNTRY_DIGITS[digits.slice(0, 2)] ?? [8, 15]
+  return count >= range[0] && count <= range[1]
 }
 
 // US/CA 415-555-0100, IN 98765 43210, MX/BR 55 1234 5678, IT 347 123 4567 / 347 1234567 / 347 123 45 67.
