@@ -37,7 +37,6 @@ export interface FineTuneProbe {
 }
 
 export type JobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled']
 
 export interface UploadedFile {
   id: string
