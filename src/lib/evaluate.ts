@@ -1,17 +1,16 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type OpenAI from 'openai'
-import pLimit from 'p-limit'
 import {getModelInfo, inferenceCost, loadCatalogOverrides} from './catalog.js'
 import type {LoopftConfig} from './config.js'
 import type {Sql} from './db.js'
 import {LoopftError} from './errors.js'
-import {cachedAnswerer, type Answer} from './eval-answers.js'
+import type {Answer} from './eval-answers.js'
 import {compareMetrics, decideGate, differenceInterval, itemDifference, METRICS, scoreItem, type Comparisons, type GateCheck, type ItemOutcome, type MetricName} from './eval-gate.js'
 import {renderEvaluationReport} from './eval-report.js'
+import {runGoldSet} from './eval-run.js'
 import {checkGoldLeaks, insertEvaluation, listEvaluationHistory, resolveBaseline} from './eval-store.js'
-import {goldPromptKeys, readGoldSet, type GoldItem} from './gold.js'
-import {judgePair} from './judge.js'
+import {goldPromptKeys, readGoldSet} from './gold.js'
 import type {Interval} from './metrics/bootstrap.js'
 import {findModel, recordEvaluation} from './registry.js'
 
@@ -116,38 +115,7 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   }
   const warnings = await leakWarnings(deps.sql, settings.candidate, goldPromptKeys(gold.items))
 
-  const limit = pLimit({concurrency: settings.concurrency, rejectOnClear: true})
-  const calls = {made: 0, cached: 0}
-  let done = 0
-  let failure: unknown
-  const track = async <T extends {cached: boolean}>(call: () => Promise<T>): Promise<T> => {
-    // After the first failure start nothing new (cleared inside the task, before the limiter starts
-    // the next one): what finished is cached, and a re-run resumes from there.
-    const result = await limit(() => call().catch((error: unknown) => {
-      failure ??= error
-      limit.clearQueue()
-      throw error
-    }))
-    calls[result.cached ? 'cached' : 'made'] += 1
-    return result
-  }
-  const answer = cachedAnswerer(deps, {temperature: 0, seed: settings.seed, maxCompletionTokens: settings.maxCompletionTokens})
-  const judgeAnswer = cachedAnswerer(deps, {temperature: 0, seed: settings.seed, maxCompletionTokens: settings.judgeMaxCompletionTokens})
-  const ask = async (messages: GoldItem['messages']) => (await track(() => judgeAnswer(settings.judgeModel, messages))).content
-
-  deps.onProgress?.({done, total: gold.items.length})
-  const outcomes: ItemOutcome[] = await Promise.all(gold.items.map(async (item) => {
-    const [candidate, baselineAnswer] = await Promise.all([
-      track(() => answer(settings.candidate, item.messages)),
-      track(() => answer(baseline, item.messages)),
-    ])
-    const judgement = await judgePair(ask, item, candidate.content, baselineAnswer.content)
-    deps.onProgress?.({done: ++done, total: gold.items.length})
-    return {item, candidate, baseline: baselineAnswer, judgement}
-  })).catch((error: unknown) => {
-    // Calls cleared from the queue reject with AbortError; report what actually failed.
-    throw failure ?? error
-  })
+  const {outcomes, calls} = await runGoldSet(deps, {...settings, items: gold.items, baseline})
 
   const scores = outcomes.map(scoreItem)
   const comparisons = compareMetrics(scores)

@@ -1,0 +1,65 @@
+import {Flags} from '@oclif/core'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
+import {progressText, renderEvaluation} from '../cli/evaluation-render.js'
+import {EXIT, LoopftError} from '../lib/errors.js'
+import {METRICS} from '../lib/eval-gate.js'
+import {EVALUATION_DEFAULTS, evaluateCandidate, type EvaluationResult} from '../lib/evaluate.js'
+
+const fraction = Flags.custom<number>({
+  parse: async (input, _context, options) => {
+    const value = Number(input)
+    if (input.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+      throw new LoopftError('USAGE', `--${options.name}: expected a number from 0 to 1, got "${input}"`, {suggestion: 'see: loopft evaluate --help'})
+    }
+    return value
+  },
+})
+
+export default class Evaluate extends LoopftCommand {
+  static summary = 'Compare a candidate model with the baseline on the gold set; exit 0 when it passes the gate, 11 when it does not.'
+  static description = `Both models answer every gold item (temperature 0, a fixed seed; answers cached in Postgres, so a re-run costs nothing and an interrupted run resumes), a judge model compares the answers pairwise in both orders, and the gate decides:
+the primary metric must improve by at least --min-improvement, its paired bootstrap 95% interval must lie above zero, and no other metric may fall by more than --tolerance.
+Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). The verdict is stored against the candidate; promote requires a pass.`
+  static examples = [
+    '<%= config.bin %> evaluate --candidate ft:gpt-4o-mini-2024-07-18:acme:loopft:abc123',
+    '<%= config.bin %> evaluate --candidate ft:gpt-4o-mini-2024-07-18:acme:loopft:abc123 --baseline gpt-4o-mini --report eval.html --json',
+  ]
+  static flags = {
+    candidate: Flags.string({description: 'the model to evaluate', required: true}),
+    baseline: Flags.string({description: '"promoted" (the model being served) or a model name', default: 'promoted'}),
+    gold: Flags.string({description: 'gold set JSONL (default $LOOPFT_GOLD_FILE or examples/gold.jsonl)'}),
+    concurrency: Flags.integer({description: 'API calls in flight at once', default: EVALUATION_DEFAULTS.concurrency, min: 1, max: 64}),
+    judge: Flags.string({description: 'judge model', env: 'LOOPFT_JUDGE_MODEL', default: EVALUATION_DEFAULTS.judgeModel}),
+    'min-improvement': fraction({description: 'smallest improvement of the primary metric that passes (0–1 scale)', default: EVALUATION_DEFAULTS.minImprovement}),
+    'primary-metric': Flags.string({description: 'metric the gate improves on', options: [...METRICS], default: EVALUATION_DEFAULTS.primaryMetric}),
+    tolerance: fraction({description: 'largest fall allowed on the other metrics (0–1 scale)', default: EVALUATION_DEFAULTS.tolerance}),
+    report: Flags.string({description: 'also write a self-contained HTML report to this file', helpValue: 'FILE.html'}),
+    'database-url': sharedFlags['database-url'],
+  }
+
+  async run(): Promise<EvaluationResult> {
+    const {flags} = await this.parse(Evaluate)
+    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const {sql} = await this.openDatabase(config)
+    const progress = this.progress('evaluating')
+    const result = await evaluateCandidate({sql, openai: this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
+      candidate: flags.candidate,
+      baseline: flags.baseline,
+      goldFile: flags.gold,
+      concurrency: flags.concurrency,
+      judgeModel: flags.judge,
+      minImprovement: flags['min-improvement'],
+      primaryMetric: flags['primary-metric'] as EvaluationResult['gate']['primaryMetric'],
+      tolerance: flags.tolerance,
+      reportFile: flags.report,
+    }).catch((error: unknown) => {
+      progress.fail('evaluation stopped; answers so far are cached, run it again to resume')
+      throw error
+    })
+    progress.succeed(`evaluation #${result.evaluationId}: ${result.verdict}`)
+    for (const warning of result.warnings) progress.note(`warning: ${warning}`)
+    this.log(renderEvaluation(this.terminal, result))
+    if (result.verdict === 'fail') process.exitCode = EXIT.GATE_FAILED
+    return result
+  }
+}
