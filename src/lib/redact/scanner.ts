@@ -10,7 +10,8 @@ const AT = 64
 const COLON = 58
 const DOT = 46
 // The characters that can anchor a finding; V8 skips to them far faster than a charCodeAt loop.
-const TRIGGERS = /[0-9@:.]/g
+// A '.' only matters before a label character (not at a sentence end), a ':' only before '/', ':' or hex.
+const TRIGGERS = /[0-9@]|\.(?=[A-Za-z0-9\u00c0-\uffff])|:(?=[/:0-9A-Fa-f])/g
 
 /**
  * One left-to-right pass over `text`. Only digits, `@`, `:` and `.` can anchor a finding; at each
