@@ -41,6 +41,11 @@ export type IntentInput = Pick<TrainingRecord, 'idempotencyKey' | 'attempt' | 'p
 
 export interface LedgerPatch {
   status?: LedgerStatus
+  examples?: number
+  validationExamples?: number
+  tokensPerEpoch?: number
+  nEpochs?: number
+  estimatedCostUsd?: number
   trainingFileId?: string | null
   validationFileId?: string | null
   jobId?: string
@@ -68,7 +73,8 @@ export async function recordIntent(sql: Sql, input: IntentInput): Promise<Traini
 export async function updateRecord(sql: Sql, id: number, patch: LedgerPatch): Promise<TrainingRecord> {
   const columns: Record<string, unknown> = {updated_at: new Date()}
   const names: Record<keyof LedgerPatch, string> = {
-    status: 'status', trainingFileId: 'training_file_id', validationFileId: 'validation_file_id', jobId: 'job_id', hyperparameters: 'hyperparameters',
+    status: 'status', examples: 'examples', validationExamples: 'validation_examples', tokensPerEpoch: 'tokens_per_epoch', nEpochs: 'n_epochs',
+    estimatedCostUsd: 'estimated_cost_usd', trainingFileId: 'training_file_id', validationFileId: 'validation_file_id', jobId: 'job_id', hyperparameters: 'hyperparameters',
     fineTunedModel: 'fine_tuned_model', trainedTokens: 'trained_tokens', actualCostUsd: 'actual_cost_usd', resultFiles: 'result_files', error: 'error', finishedAt: 'finished_at',
   }
   for (const [key, value] of Object.entries(patch) as Array<[keyof LedgerPatch, unknown]>) {

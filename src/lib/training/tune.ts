@@ -98,12 +98,20 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
     const {plan, budget, suffix, previous} = await decide()
     if (plan.skip !== undefined) return {...base, outcome: 'skipped', reason: plan.skip, suffix, budget, record: previous ?? null}
     const datasetPath = options.file === undefined ? await writeDataset(options.outDir, data.content, path.basename(data.path)) : data.path
-    const record = plan.resume ?? await recordIntent(deps.db.sql, {
-      idempotencyKey: key, attempt: plan.attempt, provider: deps.provider.name, baseModel: model.name, datasetPath, datasetSha256: data.whole.sha256,
-      datasetBytes: data.whole.bytes, examples: data.training.examples, validationExamples: data.validation?.examples ?? 0, tokensPerEpoch: data.training.tokensPerEpoch,
-      nEpochs: options.epochs, suffix, hyperparameters: {n_epochs: options.epochs}, estimatedCostUsd, exportRunIds: data.exportRunIds,
-      metadata: jobMetadata(key, plan.attempt, data.whole.sha256, data.exportRunIds, options.loopftVersion),
-    })
+    const intent = {
+      examples: data.training.examples, validationExamples: data.validation?.examples ?? 0, tokensPerEpoch: data.training.tokensPerEpoch,
+      nEpochs: options.epochs, hyperparameters: {n_epochs: options.epochs}, estimatedCostUsd,
+    }
+    const record = plan.resume === undefined
+      ? await recordIntent(deps.db.sql, {
+        ...intent, idempotencyKey: key, attempt: plan.attempt, provider: deps.provider.name, baseModel: model.name, datasetPath, datasetSha256: data.whole.sha256,
+        datasetBytes: data.whole.bytes, suffix, exportRunIds: data.exportRunIds, metadata: jobMetadata(key, plan.attempt, data.whole.sha256, data.exportRunIds, options.loopftVersion),
+      })
+      : await updateRecord(deps.db.sql, plan.resume.id, {
+        ...intent,
+        // Another --validation-split than the interrupted run's: its uploaded parts hold other lines.
+        ...(plan.resume.validationExamples === intent.validationExamples ? {} : {trainingFileId: null, validationFileId: null}),
+      })
     const uploaded = await ensureUploaded(deps, record, data)
     // A resumed attempt that got past uploading may have created a job whose answer was lost.
     const {job, reconciled} = await ensureJob(deps, uploaded, plan.resume !== undefined && plan.resume.status !== 'uploading')

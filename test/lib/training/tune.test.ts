@@ -113,6 +113,16 @@ describe('startFineTune', () => {
     assert.deepEqual((await rows()).length, 1)
   })
 
+  it('a resumed attempt takes the epochs and split of the run that resumes it', async () => {
+    await fs.writeFile(file, dataset(60))
+    openai.standin.injectFault({method: 'POST', path: '/fine_tuning/jobs', status: 400, times: 1})
+    await assert.rejects(startFineTune(deps(), options()), {code: 'API_ERROR'})
+    const resumed = await startFineTune(deps(), options({epochs: 2, validationSplit: 0.2}))
+    const [job] = jobs()
+    assert.deepEqual([resumed.record?.attempt, resumed.record?.nEpochs, job.hyperparameters.n_epochs, job.validation_file === null], [1, 2, 2, false])
+    assert.deepEqual([resumed.record?.estimatedCostUsd, posts('/files')], [resumed.estimatedCostUsd, 3])
+  })
+
   it('finds an upload whose answers were all lost instead of uploading again', async () => {
     openai.standin.injectFault({method: 'POST', path: '/files', kind: 'commit-then-drop', times: 3})
     await assert.rejects(startFineTune(deps(), options()), {code: 'API_ERROR'})
