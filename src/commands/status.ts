@@ -12,7 +12,7 @@ export default class Status extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
     const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
-    const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(2)}`)
+    const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(value < 1 ? 4 : 2)}`)
     const day = (value: Date | null) => value?.toISOString().slice(0, 16).replace('T', ' ') ?? ''
     this.log([
       'Export runs',

@@ -64,7 +64,7 @@ function parseNumber(text: string | undefined, flag: string, isValid: (value: nu
 }
 
 function render(terminal: Terminal, result: TuneResult): string {
-  const usd = (value: number | null) => (value === null ? 'none' : `$${value.toFixed(2)}`)
+  const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`
   const next = result.record?.jobId ? `loopft watch-job ${result.record.jobId}` : result.outcome === 'dry-run' ? 'run again without --dry-run' : null
   return renderFields(terminal, [
     ['outcome', result.reason === null ? result.outcome : `${result.outcome}: ${result.reason}`],
@@ -75,7 +75,7 @@ function render(terminal: Terminal, result: TuneResult): string {
     ['examples', result.dataset.validationExamples > 0 ? `${result.dataset.examples} training, ${result.dataset.validationExamples} validation` : result.dataset.examples],
     ['training tokens', `${result.trainingTokens} (${result.epochs} epoch(s))`],
     ['estimated cost', usd(result.estimatedCostUsd)],
-    ['spent this month', `${usd(result.budget.spentThisMonthUsd)} of ${usd(result.budget.monthlyBudgetUsd)}`],
+    ['spent this month', `${usd(result.budget.spentThisMonthUsd)}${result.budget.monthlyBudgetUsd === null ? ' (no LOOPFT_MONTHLY_BUDGET)' : ` of ${usd(result.budget.monthlyBudgetUsd)}`}`],
     ['next', next],
   ])
 }

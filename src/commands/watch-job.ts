@@ -40,7 +40,7 @@ export default class WatchJob extends LoopftCommand {
         ['job', result.jobId],
         ['model', `${result.fineTunedModel} (registered as a candidate)`],
         ['trained tokens', result.trainedTokens],
-        ['actual cost', result.actualCostUsd === null ? 'unknown' : `$${result.actualCostUsd.toFixed(2)}`],
+        ['actual cost', result.actualCostUsd === null ? 'unknown' : `$${result.actualCostUsd.toFixed(result.actualCostUsd < 1 ? 4 : 2)}`],
         ['step metrics', result.metrics.last === null ? 'none' : `${result.metrics.steps} steps; last: ${Object.entries(result.metrics.last).map(([key, value]) => `${key}=${value}`).join(' ')}`],
         ['next', `loopft evaluate ${result.fineTunedModel}`],
       ]))

@@ -169,7 +169,7 @@ async function checkRecency(sql: Sql, now: Date, add: Add): Promise<void> {
       ${evaluationAt} as evaluation_at`
   const recency = (name: string, at: Date | null, staleDays: number, fix: string) => {
     if (at === null) return add(name, 'warn', 'never', fix)
-    const days = Math.floor((now.getTime() - at.getTime()) / DAY)
+    const days = Math.max(0, Math.floor((now.getTime() - at.getTime()) / DAY))
     add(name, days > staleDays ? 'warn' : 'ok', `${at.toISOString()} (${days} day(s) ago)`, days > staleDays ? fix : null)
   }
   recency('last export', row.export_at, EXPORT_STALE_DAYS, 'run: loopft export (and check the schedule: loopft schedule)')
