@@ -43,6 +43,7 @@ export interface ModelFigures {
   bleu: number
   rougeL: number
   judgeWinRate: number
+  /** Measured when each answer was fetched (a cached answer keeps its original latency). */
   latencyMs: {mean: number; p95: number}
   tokens: {prompt: number; completion: number}
   /** Of answering the whole gold set at list prices; null when the model is not in the price catalog. */
@@ -108,7 +109,7 @@ export const EVALUATION_DEFAULTS = Object.freeze({
  */
 export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOptions): Promise<EvaluationResult> {
   const settings = {...EVALUATION_DEFAULTS, ...definedOnly(options)}
-  const gold = await readGoldSet(settings.goldFile ?? deps.config.goldFile)
+  const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
   const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel)
   if (baseline === settings.candidate) {
     throw new LoopftError('USAGE', `the candidate and the baseline are the same model (${baseline})`, {suggestion: 'pass --baseline MODEL'})
