@@ -1,8 +1,7 @@
-import postgres from 'postgres'
 import {createEmitter} from './emitter.js'
+import {lazySql, type AnySql} from './lazy-sql.js'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RecorderSql = postgres.Sql<any>
+export type RecorderSql = AnySql
 
 /** Where messages go: a URL (the recorder opens and closes its own connection) or your postgres.js instance. */
 export type RecorderTarget = {databaseUrl: string} | {sql: RecorderSql}
@@ -80,13 +79,11 @@ const COLUMNS = ['conversation_id', 'user_id', 'role', 'content', 'content_parts
 export function createRecorder(target: RecorderTarget, options: RecorderOptions = {}): Recorder {
   const batchSize = options.batchSize ?? 500
   const maxQueue = options.maxQueue ?? 10_000
-  const isOwnSql = 'databaseUrl' in target
-  const sql: RecorderSql = isOwnSql ? postgres(target.databaseUrl, {max: 1, onnotice: () => {}, connect_timeout: 5}) : target.sql
+  const sql = lazySql(target, {max: 1, connect_timeout: 5})
   const events = createEmitter<RecorderEvents>()
   const queue: Row[] = []
   let written = 0
   let isClosed = false
-  let isEnded = false
   let writing: Promise<unknown> | null = null
   const timer = setInterval(() => void startWriting().catch(() => {}), options.flushIntervalMs ?? 1_000)
   timer.unref()
@@ -104,7 +101,8 @@ export function createRecorder(target: RecorderTarget, options: RecorderOptions 
     while (queue.length > 0) {
       const batch = queue.slice(0, batchSize)
       try {
-        await sql`insert into conversation_messages ${sql(batch, ...COLUMNS)}`
+        const db = await sql.get()
+        await db`insert into conversation_messages ${db(batch, ...COLUMNS)}`
       } catch (error) {
         events.emit('error', {error, queued: queue.length})
         throw error
@@ -137,10 +135,7 @@ export function createRecorder(target: RecorderTarget, options: RecorderOptions 
       isClosed = true
       clearInterval(timer)
       await flush()
-      if (isOwnSql && !isEnded) {
-        isEnded = true
-        await sql.end({timeout: 5})
-      }
+      await sql.end()
     },
     get queued() {
       return queue.length

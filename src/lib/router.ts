@@ -1,12 +1,11 @@
-import postgres from 'postgres'
 import type OpenAI from 'openai'
 import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from 'openai/resources/chat/completions'
 import {createEmitter} from './emitter.js'
+import {lazySql, type AnySql, type LazySql} from './lazy-sql.js'
 import {selectFrom, type ModelSelection, type RoutableRequest, type SelectionDefaults} from './router-selection.js'
 import {INITIAL_SERVING, readServingConfig, SERVING_CHANNEL, type ServingConfig} from './serving-row.js'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RouterSql = postgres.Sql<any>
+export type RouterSql = AnySql
 
 /** Where the serving row lives: a URL (the router opens and closes its own connections) or your postgres.js instance. */
 export type RouterTarget = {databaseUrl: string} | {sql: RouterSql}
@@ -80,8 +79,7 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
   }
   const fallbackModel = defaults.override ?? defaults.textModel
   const pollIntervalMs = options.pollIntervalMs ?? 5_000
-  const isOwnSql = 'databaseUrl' in target
-  const sql: RouterSql = isOwnSql ? postgres(target.databaseUrl, {max: 1, onnotice: () => {}, connect_timeout: 5}) : target.sql
+  const sql = lazySql(target, {max: 1, connect_timeout: 5})
   const events = createEmitter<RouterEvents>()
   const refresher = createRefresher(sql, events, {pollIntervalMs, listen: options.listen ?? true})
 
@@ -112,7 +110,7 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
     on: events.on,
     async close() {
       await refresher.stop()
-      if (isOwnSql) await sql.end({timeout: 1})
+      await sql.end()
     },
   }
 }
@@ -130,7 +128,7 @@ function isModelGone(error: unknown): boolean {
  * that no NOTIFY announced, it LISTENs again (postgres.js gives up
  * re-listening after an outage).
  */
-function createRefresher(sql: RouterSql, events: ReturnType<typeof createEmitter<RouterEvents>>, options: {pollIntervalMs: number; listen: boolean}) {
+function createRefresher(sql: LazySql, events: ReturnType<typeof createEmitter<RouterEvents>>, options: {pollIntervalMs: number; listen: boolean}) {
   let serving: ServingConfig = INITIAL_SERVING
   let isClosed = false
   let isListening = false
@@ -164,7 +162,7 @@ function createRefresher(sql: RouterSql, events: ReturnType<typeof createEmitter
     try {
       const announced = wasNotified
       wasNotified = false
-      const next = await withTimeout(readServingConfig(sql), QUERY_TIMEOUT_MS)
+      const next = await withTimeout(sql.get().then(readServingConfig), QUERY_TIMEOUT_MS)
       const hasChanged = next.version !== serving.version
       // A change no NOTIFY announced: the listening connection may be gone.
       if (hasChanged && !announced && hasRead) isListening = false
@@ -190,7 +188,7 @@ function createRefresher(sql: RouterSql, events: ReturnType<typeof createEmitter
     listening = (async () => {
       try {
         await unlisten?.().catch(() => {})
-        const result = await sql.listen(SERVING_CHANNEL, () => {
+        const result = await (await sql.get()).listen(SERVING_CHANNEL, () => {
           wasNotified = true
           void request()
         }, () => {
