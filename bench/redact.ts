@@ -46,15 +46,19 @@ export function runRedactBenchmark(megabytes = 50, seed = 20261125): RedactBench
 }
 
 function measure(redact: (text: string) => string, messages: string[], bytes: number): number {
-  for (let i = 0; i < Math.min(20_000, messages.length); i++) redact(messages[i]) // warm-up
-  globalThis.gc?.()
-  // CPU time of this (single-threaded) process, so other load on the machine does not skew the ratio.
-  let sink = 0
-  const start = process.cpuUsage()
-  for (const message of messages) sink += redact(message).length
-  const used = process.cpuUsage(start)
-  if (sink < 0) throw new Error('unreachable')
-  return bytes / 1e6 / ((used.user + used.system) / 1e6)
+  // Warm-up on ~2 MB so the JIT has settled, then the better of two full passes. CPU time of this
+  // single-threaded process, so other load on the machine does not skew the ratio.
+  for (let i = 0; i < Math.min(16_000, messages.length); i++) redact(messages[i])
+  let best = 0
+  for (let pass = 0; pass < 2; pass++) {
+    let sink = 0
+    const start = process.cpuUsage()
+    for (const message of messages) sink += redact(message).length
+    const used = process.cpuUsage(start)
+    if (sink < 0) throw new Error('unreachable')
+    best = Math.max(best, bytes / 1e6 / ((used.user + used.system) / 1e6))
+  }
+  return best
 }
 
 // ---- deterministic chat text: music-industry assistant conversations, ~4% of messages carry PII ----

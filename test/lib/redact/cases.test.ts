@@ -60,7 +60,7 @@ describe('redact: options', () => {
     const b = createRedactor({placeholder: 'pseudonym', pseudonymKey: 'k2'})
     const text = 'Anna@Example.com wrote anna@example.com; call +1 (415) 555-0100'
     const one = a.redact(text, 'conv-1').text
-    const [first = "", second, phone = ""] = one.match(/\[[A-Z]+_[0-9a-f]{6}\]/g) ?? []
+    const [first = '', second, phone = ''] = one.match(/\[[A-Z]+_[0-9a-f]{6}\]/g) ?? []
     assert.match(first, /^\[EMAIL_[0-9a-f]{6}\]$/)
     assert.equal(first, second, 'same address (case-insensitive) → same token')
     assert.match(phone, /^\[PHONE_[0-9a-f]{6}\]$/)
