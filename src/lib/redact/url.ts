@@ -34,6 +34,7 @@ export function matchHostUrl(text: string, dot: number, floor: number): Span | n
   while (start > floor && (isLabelChar(text, start - 1) || text.charCodeAt(start - 1) === 45)) start--
   while (start < dot && text.charCodeAt(start) === 45) start++
   if (start === dot || !hasHostBoundary(text, start)) return null
+  if (!mayBeTld(text, dot + 1)) return null
   HOST.lastIndex = start
   const m = HOST.exec(text)
   if (m === null) return null
@@ -45,6 +46,15 @@ export function matchHostUrl(text: string, dot: number, floor: number): Span | n
   const hostEnd = start + m[1].length + m[2].length + (m[3]?.length ?? 0)
   const end = hasPath ? Math.max(hostEnd, trimUrlEnd(text, hostEnd, start + m[0].length)) : hostEnd
   return span('URL', start, end)
+}
+
+// Cheap reject before the host pattern: "Node.js", "index.ts", "v2.wav" end in a label that is no TLD.
+function mayBeTld(text: string, from: number): boolean {
+  let end = from
+  while (end < text.length && isLabelChar(text, end)) end++
+  const c = text.charCodeAt(end)
+  if (c === 46 || c === 45 || c === 58 || c === 47 || c === 63 || c === 35) return true // more labels, port, path
+  return isTld(text.slice(from, end).toLowerCase())
 }
 
 /** A bare `name.tld` is a URL only with a common, lower-case web TLD and not a well-known platform name. */
