@@ -83,17 +83,19 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
   const events = createEmitter<RouterEvents>()
   const refresher = createRefresher(sql, events, {pollIntervalMs, listen: options.listen ?? true})
 
+  const selectModel = (request: RoutableRequest = {}): ModelSelection => {
+    try {
+      return selectFrom(refresher.serving, defaults, request)
+    } catch {
+      return {model: fallbackModel, reason: {rule: defaults.override === null ? 'default' : 'override', configVersion: refresher.serving.version}}
+    }
+  }
+
   return {
     ready: () => refresher.firstRead,
-    selectModel(request = {}) {
-      try {
-        return selectFrom(refresher.serving, defaults, request)
-      } catch {
-        return {model: defaults.override ?? defaults.textModel, reason: {rule: defaults.override === null ? 'default' : 'override', configVersion: refresher.serving.version}}
-      }
-    },
+    selectModel,
     async chat(openai, params, request = {}) {
-      const selection = this.selectModel({...request, messages: params.messages})
+      const selection = selectModel({...request, messages: params.messages})
       try {
         return {...selection, completion: await openai.chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
       } catch (error) {

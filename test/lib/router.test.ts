@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEvents} from '../../src/router.js'
+import {openDatabase} from '../../src/lib/db.js'
+import {migrate} from '../../src/lib/migrate.js'
 import {selectFrom} from '../../src/lib/router-selection.js'
 import {promoteModel, rollbackModel, type ServingDeps} from '../../src/lib/serving.js'
 import {TEST_DATABASE_URL, useTestDatabase} from '../support/db.js'
@@ -197,6 +202,28 @@ describe('router', () => {
       const swapped = next(router, 'swap')
       await rollbackModel(deps, {actor})
       assert.deepEqual([(await swapped).to, router.selectModel({}).reason.rule], [{model: null, canary: null, version: 2}, 'default'])
+    })
+  })
+
+  describe('on the embedded PGlite database', () => {
+    const openai = useOpenAIStandin()
+
+    it('relies on the TTL poll (NOTIFY does not cross pglite-socket) and swaps after a promotion', async function () {
+      this.timeout(120_000)
+      const home = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-router-pglite-'))
+      const db = await openDatabase({home})
+      try {
+        await migrate(db.sql)
+        const router = createRouter({sql: db.sql}, {listen: false, pollIntervalMs: 50})
+        await router.ready()
+        const swapped = next(router, 'swap')
+        await promoteModel({sql: db.sql, openai: openai.client(), textModel: 'gpt-4o-mini'}, {model: 'gpt-4.1-mini', force: true, reason: 'embedded', actor})
+        assert.deepEqual([(await swapped).to.model, router.selectModel({}).reason], ['gpt-4.1-mini', {rule: 'promoted', configVersion: 1}])
+        await router.close()
+      } finally {
+        await db.close()
+        await fs.rm(home, {recursive: true, force: true})
+      }
     })
   })
 })
