@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {useTestDatabase} from '../support/db.js'
+import {useOpenAIStandin} from '../support/openai.js'
+
+describe('loopft cycle', () => {
+  const database = useTestDatabase()
+  const openai = useOpenAIStandin()
+
+  /** Asynchronous: the stand-in answers from this process, so its event loop must keep running. */
+  function loopft(args: string[]): Promise<{status: number; json: any}> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['bin/run.js', 'cycle', ...args], {encoding: 'utf8', env: {PATH: process.env.PATH, DATABASE_URL: database.url, ...openai.env()}}, (error, stdout) => {
+        resolve({status: error === null ? 0 : Number(error.code), json: JSON.parse(stdout || 'null')})
+      })
+    })
+  }
+
+  it('--dry-run --json previews without recording a cycle', async () => {
+    const {status, json} = await loopft(['--dry-run', '--json'])
+    assert.deepEqual([status, json.dryRun, json.cycleId, json.outcome, json.steps.tune.state], [0, true, null, 'nothing-to-do', 'skipped'])
+    assert.equal((await database.sql`select 1 from loopft_cycles`).length, 0)
+  })
+
+  it('asks for confirmation, and without a TTY or --yes exits 2', async () => {
+    const {status, json} = await loopft(['--json'])
+    assert.deepEqual([status, json.error.code], [2, 'USAGE'])
+  })
+
+  it('--yes --json records a skipped cycle when there is no new export', async () => {
+    const {status, json} = await loopft(['--yes', '--json'])
+    assert.deepEqual([status, json.outcome, Object.values(json.steps).map((step) => (step as {state: string}).state)], [0, 'nothing-to-do', ['skipped', 'skipped', 'skipped', 'skipped']])
+    const rows = await database.sql<{status: string}[]>`select status from loopft_cycles`
+    assert.deepEqual(rows.map((row) => row.status), ['succeeded'])
+  })
+
+  it('exits with the step error code and the summary as details when a resumed watch cannot find its job', async () => {
+    await database.sql`insert into loopft_cycles (steps, job_id) values (${database.sql.json({tune: {state: 'done', detail: 'x'}})}, 'ftjob-gone')`
+    const {status, json} = await loopft(['--yes', '--json', '--interval', '1s'])
+    assert.deepEqual([status, json.error.code, json.error.details.summary.resumed, json.error.details.summary.steps.watch.state], [12, 'NOT_FOUND', true, 'failed'])
+  })
+})
