@@ -13,9 +13,10 @@ export function describePlan(plan: ServingPlan): string {
 }
 
 export function renderChange(terminal: Terminal, change: ServingChange): string {
+  const isServing = change.outcome === 'changed' || change.outcome === 'unchanged'
   return renderFields(terminal, [
     ['result', change.message],
-    ['serving', change.action === 'canary' ? `${change.from} + ${change.to} (${change.canaryPercent}%)` : change.to],
+    ...(isServing ? [['serving', change.action === 'canary' ? `${change.from} + ${change.to} (${change.canaryPercent}%)` : change.to] as [string, string]] : []),
     ['config version', change.configVersion],
     ...(change.forced === null ? [] : [['forced over', change.forced] as [string, string]]),
   ])

@@ -18,6 +18,7 @@ Promoting the model that already serves changes nothing and says so. Off a termi
     canary: Flags.custom<number>({parse: async (input) => Number(input)})({description: 'serve it to this percentage of conversations only (sticky per conversation)', helpValue: 'PERCENT'}),
     force: Flags.boolean({description: 'promote without a passed evaluation (needs --reason)', default: false}),
     yes: sharedFlags.yes,
+    'dry-run': sharedFlags['dry-run'],
     'database-url': sharedFlags['database-url'],
   }
 
@@ -31,6 +32,7 @@ Promoting the model that already serves changes nothing and says so. Off a termi
       canaryPercent: flags.canary,
       force: flags.force,
       actor: currentActor(),
+      dryRun: flags['dry-run'],
       confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
     })
     this.log(renderChange(this.terminal, change))

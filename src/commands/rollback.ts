@@ -12,6 +12,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
     to: Flags.string({description: 'a model that served before (see: loopft history)', helpValue: 'MODEL'}),
     reason: Flags.string({description: 'why; kept in the history'}),
     yes: sharedFlags.yes,
+    'dry-run': sharedFlags['dry-run'],
     'database-url': sharedFlags['database-url'],
   }
 
@@ -23,6 +24,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
       to: flags.to,
       reason: flags.reason,
       actor: currentActor(),
+      dryRun: flags['dry-run'],
       confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
     })
     this.log(renderChange(this.terminal, change))

@@ -26,7 +26,8 @@ export interface ServingPlan {
 }
 
 export interface ServingChange extends ServingPlan {
-  outcome: 'changed' | 'unchanged' | 'declined'
+  /** 'planned': a dry run passed preflight and would make this change. */
+  outcome: 'changed' | 'unchanged' | 'declined' | 'planned'
   /** The serving row's version after the call. */
   configVersion: number
   /** What --force overrode (a missing or failed evaluation), or null. */
@@ -45,6 +46,8 @@ export interface PromoteOptions {
   force?: boolean
   actor: string
   confirm?: ConfirmPlan
+  /** Preflight only: report the plan, write nothing. */
+  dryRun?: boolean
 }
 
 export interface RollbackOptions {
@@ -53,12 +56,23 @@ export interface RollbackOptions {
   reason?: string
   actor: string
   confirm?: ConfirmPlan
+  /** Preflight only: report the plan, write nothing. */
+  dryRun?: boolean
 }
 
 /** Who made a change: LOOPFT_ACTOR, else user@host. */
 export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
   const actor = env.LOOPFT_ACTOR?.trim()
-  return actor ? actor : `${os.userInfo().username}@${os.hostname()}`
+  return actor ? actor : `${userName(env)}@${os.hostname()}`
+}
+
+/** os.userInfo() throws when the uid has no passwd entry (some containers). */
+function userName(env: NodeJS.ProcessEnv): string {
+  try {
+    return os.userInfo().username
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown'
+  }
 }
 
 /**
@@ -109,8 +123,11 @@ async function commit(
   plan: ServingPlan,
   next: Omit<ServingConfig, 'version'>,
   expectedVersion: number,
-  options: {reason?: string; actor: string; forced: string | null; confirm?: ConfirmPlan; fromModel: string | null},
+  options: {reason?: string; actor: string; forced: string | null; confirm?: ConfirmPlan; dryRun?: boolean; fromModel: string | null},
 ): Promise<ServingChange> {
+  if (options.dryRun === true) {
+    return {...plan, outcome: 'planned', configVersion: expectedVersion, forced: options.forced, message: `dry run, nothing changed: would ${plan.action} ${plan.from} -> ${plan.to}${plan.canaryPercent === null ? '' : ` (${plan.canaryPercent}%)`}`}
+  }
   if (options.confirm !== undefined && !(await options.confirm(plan))) {
     return {...plan, outcome: 'declined', configVersion: expectedVersion, forced: null, message: 'declined; nothing changed'}
   }

@@ -33,6 +33,12 @@ describe('loopft rollback', () => {
     assert.deepEqual([result.status, result.json.error.code, (await readServingConfig(t.sql)).version], [2, 'USAGE', 1])
   })
 
+  it('--dry-run needs no --yes and changes nothing', async () => {
+    await promote(await passedModel(t.sql, openai.standin, 'rb4'))
+    const result = await runLoopft(['rollback', '--dry-run', '--json'], env())
+    assert.deepEqual([result.status, result.json.outcome, result.json.to, (await readServingConfig(t.sql)).version], [0, 'planned', 'gpt-4o-mini', 1])
+  })
+
   it('--to a model that never served: exit 12', async () => {
     const result = await runLoopft(['rollback', '--to', ftModel('never'), '--yes', '--json'], env())
     assert.deepEqual([result.status, result.json.error.code], [12, 'NOT_FOUND'])

@@ -92,6 +92,13 @@ describe('serving', () => {
       assert.deepEqual([change.outcome, plans, (await readServingConfig(t.sql)).version], ['declined', [`promote gpt-4o-mini -> ${model}`], 0])
     })
 
+    it('a dry run runs the preflight and writes nothing', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'dry')
+      const planned = await promoteModel(deps, {model, actor, dryRun: true})
+      await assert.rejects(promoteModel(deps, {model: ftModel('dry-missing'), actor, dryRun: true, force: true, reason: 'x'}), {code: 'NOT_FOUND'})
+      assert.deepEqual([planned.outcome, planned.to, (await readServingConfig(t.sql)).version, (await readHistory(t.sql)).length], ['planned', model, 0, 0])
+    })
+
     it('fails cleanly when another change lands between preflight and commit', async () => {
       const first = await passedModel(t.sql, openai.standin, 'race1')
       const second = await passedModel(t.sql, openai.standin, 'race2')
