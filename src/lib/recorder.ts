@@ -31,7 +31,7 @@ export interface RecorderOptions {
 export interface RecorderEvents {
   /** A batch was written. */
   flush: {rows: number; queued: number}
-  /** A write failed (the rows stay queued and are retried) or a message was invalid (it was refused). */
+  /** A write failed (the rows stay queued and are retried), a message was invalid (refused), or the database rejected one message (dropped). */
   error: {error: unknown; queued: number}
 }
 
@@ -82,7 +82,8 @@ export function createRecorder(target: RecorderTarget, options: RecorderOptions 
   const sql = lazySql(target, {max: 1, connect_timeout: 5})
   const events = createEmitter<RecorderEvents>()
   const queue: Row[] = []
-  let written = 0
+  /** Rows taken off the queue so far: written, or dropped because the database rejected them. */
+  let settled = 0
   let isClosed = false
   let writing: Promise<unknown> | null = null
   const timer = setInterval(() => void startWriting().catch(() => {}), options.flushIntervalMs ?? 1_000)
@@ -101,21 +102,48 @@ export function createRecorder(target: RecorderTarget, options: RecorderOptions 
     while (queue.length > 0) {
       const batch = queue.slice(0, batchSize)
       try {
-        const db = await sql.get()
-        await db`insert into conversation_messages ${db(batch, ...COLUMNS)}`
+        await insert(batch)
       } catch (error) {
-        events.emit('error', {error, queued: queue.length})
-        throw error
+        if (!isRejectedRow(error)) {
+          events.emit('error', {error, queued: queue.length})
+          throw error
+        }
+        await writeOneByOne(batch.length)
+        continue
       }
-      queue.splice(0, batch.length)
-      written += batch.length
-      events.emit('flush', {rows: batch.length, queued: queue.length})
+      settle(batch.length, batch.length)
     }
   }
 
+  /** A row the database refuses (a NUL byte in text, say) must not block the queue: write the batch row by row and drop the rejects. */
+  async function writeOneByOne(count: number): Promise<void> {
+    for (let index = 0; index < count; index++) {
+      try {
+        await insert([queue[0]])
+        settle(1, 1)
+      } catch (error) {
+        if (!isRejectedRow(error)) throw error
+        events.emit('error', {error: new Error(`the database rejected a message of conversation ${queue[0].conversation_id}; it was dropped`, {cause: error}), queued: queue.length - 1})
+        settle(1, 0)
+      }
+    }
+  }
+
+  async function insert(rows: Row[]): Promise<void> {
+    const db = await sql.get()
+    await db`insert into conversation_messages ${db(rows, ...COLUMNS)}`
+  }
+
+  /** Takes `count` rows off the head of the queue, `rows` of them written. */
+  function settle(count: number, rows: number): void {
+    queue.splice(0, count)
+    settled += count
+    if (rows > 0) events.emit('flush', {rows, queued: queue.length})
+  }
+
   async function flush(): Promise<void> {
-    const target = written + queue.length
-    while (written < target) await startWriting()
+    const target = settled + queue.length
+    while (settled < target) await startWriting()
   }
 
   return {
@@ -145,6 +173,12 @@ export function createRecorder(target: RecorderTarget, options: RecorderOptions 
 }
 
 /** The row to insert, or undefined when the message cannot be stored (missing ids, unserialisable parts). */
+/** SQLSTATE classes 22 (data exception) and 23 (constraint violation): this row, not the connection, is the problem. */
+function isRejectedRow(error: unknown): boolean {
+  const code = (error as {code?: unknown} | null)?.code
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)
+}
+
 function toRow(message: RecordedMessage): Row | undefined {
   if (typeof message?.conversationId !== 'string' || typeof message.role !== 'string') return undefined
   try {

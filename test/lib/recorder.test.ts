@@ -73,6 +73,16 @@ describe('recorder', () => {
     await recorder.close()
   })
 
+  it('a message the database rejects (a NUL byte) is dropped and reported; the rest of its batch is written', async () => {
+    const recorder = createRecorder({sql: t.sql}, {batchSize: 3, flushIntervalMs: 60_000})
+    const failed = next(recorder, 'error')
+    ;[message(1), {...message(2), content: 'bad \u0000 byte'}, message(3)].forEach((item) => recorder.record(item))
+    await recorder.close()
+    const contents = (await t.sql<{content: string}[]>`select content from conversation_messages order by id`).map((row) => row.content)
+    assert.deepEqual([contents, recorder.queued], [['message 1', 'message 3'], 0])
+    assert.match(String((await failed).error), /rejected a message of conversation c-2; it was dropped/)
+  })
+
   it('database down: bounded queue refuses the overflow, errors are reported, and nothing queued is lost once it is back', async () => {
     const proxy = await startTcpProxy({host: '127.0.0.1', port: Number(new URL(TEST_DATABASE_URL).port || 5432)})
     const recorder = createRecorder({databaseUrl: proxy.urlFor(t.url)}, {batchSize: 5, flushIntervalMs: 20, maxQueue: 10})
