@@ -10,14 +10,12 @@ import {LoopftError} from './errors.js'
 import {temporaryPathFor} from './files.js'
 
 const DAILY_FILE = /^fine_tune_(\d{4}-\d{2}-\d{2})(?:_\d{6})?(?:-\d{4})?\.jsonl$/
-const MASTER_PART = /^master(?:-(\d{4}))?\.jsonl$/
 const DAY_MS = 86_400_000
 
 export interface ArchiveCandidate {
   path: string
   archivePath: string
   bytes: number
-  kind: 'daily' | 'master-part'
 }
 
 export interface ArchivedFile extends ArchiveCandidate {
@@ -26,29 +24,22 @@ export interface ArchivedFile extends ArchiveCandidate {
 }
 
 /**
- * Export files older than the limit: daily files by the day in their name, and
- * closed master parts by their last write. The current (highest) master part is
- * never a candidate: export keeps appending to it.
+ * Daily export files older than the limit, by the day in their name. Master
+ * parts are never archived: export finds its current part by walking the parts
+ * in order, and the master is the whole de-duplicated dataset.
  */
 export async function findArchivable(dirs: {outDir: string; archiveDir: string}, options: {olderThanMs: number; now: Date}): Promise<ArchiveCandidate[]> {
   const cutoff = options.now.getTime() - options.olderThanMs
   const names = (await fs.readdir(dirs.outDir).catch(() => [] as string[])).sort()
-  const masterParts = names.filter((name) => MASTER_PART.test(name)).sort((a, b) => partNumber(a) - partNumber(b))
-  const closedParts = new Set(masterParts.slice(0, -1))
   const candidates: ArchiveCandidate[] = []
   for (const name of names) {
-    const file = path.join(dirs.outDir, name)
     const day = DAILY_FILE.exec(name)?.[1]
-    const isOldDaily = day !== undefined && Date.parse(`${day}T00:00:00Z`) + DAY_MS <= cutoff
-    const stat = isOldDaily || closedParts.has(name) ? await fs.stat(file) : undefined
-    if (stat === undefined || (!isOldDaily && stat.mtimeMs > cutoff)) continue
-    candidates.push({path: file, archivePath: path.join(dirs.archiveDir, `${name}.gz`), bytes: stat.size, kind: isOldDaily ? 'daily' : 'master-part'})
+    if (day === undefined || Date.parse(`${day}T00:00:00Z`) + DAY_MS > cutoff) continue
+    const file = path.join(dirs.outDir, name)
+    const {size} = await fs.stat(file)
+    candidates.push({path: file, archivePath: path.join(dirs.archiveDir, `${name}.gz`), bytes: size})
   }
   return candidates
-}
-
-function partNumber(name: string): number {
-  return Number(MASTER_PART.exec(name)?.[1] ?? 1)
 }
 
 /**

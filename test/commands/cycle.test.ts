@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
+import {runLoopft} from '../support/run-cli.js'
 
 describe('loopft cycle', () => {
   const database = useTestDatabase()
   const openai = useOpenAIStandin()
 
-  /** Asynchronous: the stand-in answers from this process, so its event loop must keep running. */
-  function loopft(args: string[]): Promise<{status: number; json: any}> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, ['bin/run.js', 'cycle', ...args], {encoding: 'utf8', env: {PATH: process.env.PATH, DATABASE_URL: database.url, ...openai.env()}}, (error, stdout) => {
-        resolve({status: error === null ? 0 : Number(error.code), json: JSON.parse(stdout || 'null')})
-      })
-    })
-  }
+  const loopft = (args: string[]) => runLoopft(['cycle', ...args], {DATABASE_URL: database.url, ...openai.env()})
 
   it('--dry-run --json previews without recording a cycle', async () => {
     const {status, json} = await loopft(['--dry-run', '--json'])

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
 import {tombstoneHash} from '../../src/lib/tombstones.js'
 import {useTestDatabase} from '../support/db.js'
-
-function loopft(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['bin/run.js', ...args], {encoding: 'utf8', env: {PATH: process.env.PATH, ...env}})
-  return {status: result.status, json: JSON.parse(result.stdout || 'null'), stdout: result.stdout}
-}
+import {runLoopft as loopft} from '../support/run-cli.js'
 
 describe('loopft forget', () => {
   const database = useTestDatabase()
@@ -16,21 +11,21 @@ describe('loopft forget', () => {
   })
 
   it('--dry-run --json prints the receipt and deletes nothing', async () => {
-    const {status, json} = loopft(['forget', '--user', 'user-77', '--dry-run', '--json'], {DATABASE_URL: database.url})
+    const {status, json} = await loopft(['forget', '--user', 'user-77', '--dry-run', '--json'], {DATABASE_URL: database.url})
     assert.deepEqual([status, json.dryRun, json.messagesDeleted, json.userHash], [0, true, 2, tombstoneHash('user-77')])
     assert.equal((await database.sql`select 1 from conversation_messages`).length, 3)
   })
 
   it('--yes --json erases the user, records the tombstone and never prints the raw id', async () => {
-    const {status, json, stdout} = loopft(['forget', '--user', 'user-77', '--yes', '--json'], {DATABASE_URL: database.url})
+    const {status, json, stdout} = await loopft(['forget', '--user', 'user-77', '--yes', '--json'], {DATABASE_URL: database.url})
     assert.deepEqual([status, json.dryRun, json.messagesDeleted, json.failures, stdout.includes('user-77')], [0, false, 2, [], false])
     const rows = await database.sql<{user_hash: string}[]>`select user_hash from loopft_tombstones`
     assert.deepEqual(rows.map((row) => row.user_hash), [tombstoneHash('user-77')])
   })
 
-  it('needs --yes off a TTY and --user always (usage errors, exit 2)', () => {
-    const noYes = loopft(['forget', '--user', 'user-78', '--json'], {DATABASE_URL: database.url})
-    const noUser = loopft(['forget', '--json'], {DATABASE_URL: database.url})
+  it('needs --yes off a TTY and --user always (usage errors, exit 2)', async () => {
+    const noYes = await loopft(['forget', '--user', 'user-78', '--json'], {DATABASE_URL: database.url})
+    const noUser = await loopft(['forget', '--json'], {DATABASE_URL: database.url})
     assert.deepEqual([noYes.status, noYes.json.error.code, noUser.status, noUser.json.error.code], [2, 'USAGE', 2, 'USAGE'])
   })
 })

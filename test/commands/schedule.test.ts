@@ -1,47 +1,42 @@
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-
-function loopft(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['bin/run.js', ...args], {encoding: 'utf8', env: {PATH: process.env.PATH, HOME: os.tmpdir(), ...env}})
-  return {status: result.status, json: JSON.parse(result.stdout || 'null')}
-}
+import {runLoopft as loopft} from '../support/run-cli.js'
 
 describe('loopft schedule', () => {
   let directory: string
   let env: Record<string, string>
   before(async () => {
     directory = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-schedule-cmd-'))
-    env = {LOOPFT_CRONTAB_FILE: path.join(directory, 'crontab'), LOOPFT_SYSTEMD_DIR: path.join(directory, 'units'), LOOPFT_HOME: path.join(directory, 'home')}
+    env = {HOME: directory, LOOPFT_CRONTAB_FILE: path.join(directory, 'crontab'), LOOPFT_SYSTEMD_DIR: path.join(directory, 'units'), LOOPFT_HOME: path.join(directory, 'home')}
   })
   after(async () => {
     await fs.rm(directory, {recursive: true, force: true})
   })
 
-  it('--print --json returns the crontab block and six units', () => {
-    const {status, json} = loopft(['schedule', '--print', '--json'], env)
+  it('--print --json returns the crontab block and six units', async () => {
+    const {status, json} = await loopft(['schedule', '--print', '--json'], env)
     assert.equal(status, 0)
     assert.match(json.crontab.block, /^0 2 \* \* \* cd .+ export --since last >> .+export\.log 2>&1$/m)
     assert.equal(json.systemd.units.length, 6)
   })
 
   it('--install crontab is idempotent and --uninstall reverses it', async () => {
-    const first = loopft(['schedule', '--install', 'crontab', '--json'], env)
-    const second = loopft(['schedule', '--install', 'crontab', '--json'], env)
+    const first = await loopft(['schedule', '--install', 'crontab', '--json'], env)
+    const second = await loopft(['schedule', '--install', 'crontab', '--json'], env)
     assert.deepEqual([first.status, first.json.crontab.changed, second.json.crontab.changed], [0, true, false])
-    const removed = loopft(['schedule', '--uninstall', '--json'], env)
+    const removed = await loopft(['schedule', '--uninstall', '--json'], env)
     assert.deepEqual([removed.status, removed.json.crontab.changed, await fs.readFile(env.LOOPFT_CRONTAB_FILE, 'utf8')], [0, true, ''])
   })
 
-  it('--install systemd into a custom directory lists the systemctl commands to run', () => {
-    const {status, json} = loopft(['schedule', '--install', 'systemd', '--json'], env)
+  it('--install systemd into a custom directory lists the systemctl commands to run', async () => {
+    const {status, json} = await loopft(['schedule', '--install', 'systemd', '--json'], env)
     assert.deepEqual([status, json.systemd.written.length, json.systemctl.ran, json.systemctl.toRun[0]], [0, 6, [], 'systemctl daemon-reload'])
   })
 
-  it('rejects an unknown install target with a usage error', () => {
-    const {status, json} = loopft(['schedule', '--install', 'launchd', '--json'], env)
+  it('rejects an unknown install target with a usage error', async () => {
+    const {status, json} = await loopft(['schedule', '--install', 'launchd', '--json'], env)
     assert.deepEqual([status, json.error.code], [2, 'USAGE'])
   })
 })

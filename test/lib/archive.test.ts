@@ -31,16 +31,17 @@ describe('archive', () => {
     return file
   }
 
-  it('picks old daily files and closed master parts, never the current master part or recent files', async () => {
+  it('picks old daily files (parts and re-run names too), never master parts or recent files', async () => {
     await write('fine_tune_2026-03-01.jsonl', '{"a":1}\n')
     await write('fine_tune_2026-03-01-0002.jsonl', '{"a":2}\n')
     await write('fine_tune_2026-11-20.jsonl', '{"b":1}\n', 400)
     await write('master.jsonl', '{"m":1}\n', 300)
     await write('master-0002.jsonl', '{"m":2}\n', 10)
     await write('master-0003.jsonl', '{"m":3}\n', 300)
+    await write('fine_tune_2026-03-02_013000.jsonl', '{"c":1}\n')
     await write('notes.txt', 'x', 400)
-    const names = (await findArchivable({outDir, archiveDir}, {olderThanMs: 180 * DAY, now: NOW})).map((candidate) => [path.basename(candidate.path), candidate.kind])
-    assert.deepEqual(names, [['fine_tune_2026-03-01-0002.jsonl', 'daily'], ['fine_tune_2026-03-01.jsonl', 'daily'], ['master.jsonl', 'master-part']])
+    const names = (await findArchivable({outDir, archiveDir}, {olderThanMs: 180 * DAY, now: NOW})).map((candidate) => path.basename(candidate.path))
+    assert.deepEqual(names, ['fine_tune_2026-03-01-0002.jsonl', 'fine_tune_2026-03-01.jsonl', 'fine_tune_2026-03-02_013000.jsonl'])
   })
 
   it('archives a file whose gzip decompresses to identical bytes, records it and removes the original', async () => {
@@ -71,6 +72,6 @@ describe('archive', () => {
     await fs.writeFile(path.join(archiveDir, 'fine_tune_2026-01-04.jsonl.gz'), gzipSync('{"x":1}\n'))
     const [candidate] = await findArchivable({outDir, archiveDir}, {olderThanMs: 180 * DAY, now: NOW})
     const archived = await archiveFile(database.sql, candidate)
-    assert.deepEqual([archived.kind, await fs.access(original).then(() => 'kept', () => 'removed')], ['daily', 'removed'])
+    assert.deepEqual([archived.sha256.length, await fs.access(original).then(() => 'kept', () => 'removed')], [64, 'removed'])
   })
 })

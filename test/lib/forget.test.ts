@@ -69,7 +69,7 @@ describe('forget', () => {
       values ('tune:1', 'openai', 'gpt-4o-mini-2024-07-18', ${datasetPath}, 'x', 1, 2, 10, 1, 'weekly', '{}', '{}', 0.01, ${uploaded}, 'ftjob-1', 'succeeded', ${MODEL}, ${[first.id]})`
     await sql`insert into loopft_models (name, base_model, job_id) values (${MODEL}, 'gpt-4o-mini-2024-07-18', 'ftjob-1')`
     const dailyBytes = (await fs.stat(first.dailyFile as string)).size
-    await archiveFile(sql, {path: first.dailyFile as string, archivePath: path.join(outDir, 'archive', `${path.basename(first.dailyFile as string)}.gz`), bytes: dailyBytes, kind: 'daily'})
+    await archiveFile(sql, {path: first.dailyFile as string, archivePath: path.join(outDir, 'archive', `${path.basename(first.dailyFile as string)}.gz`), bytes: dailyBytes})
   })
   afterEach(async () => {
     await fs.rm(outDir, {recursive: true, force: true})
