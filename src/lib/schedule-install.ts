@@ -106,10 +106,10 @@ async function writeUnits(deps: ScheduleDeps, user: boolean, units: SystemdUnit[
   if (removed.length > 0) await run(['disable', '--now', ...timers.filter((name) => removed.includes(name))], {mayFail: true})
   await Promise.all(removed.map((name) => fs.rm(path.join(directory, name), {force: true})))
   const written: string[] = []
-  if (units.length > 0) await fs.mkdir(directory, {recursive: true})
   for (const unit of units) {
     const file = path.join(directory, unit.name)
     if ((await fs.readFile(file, 'utf8').catch(() => undefined)) === unit.text) continue
+    await fs.mkdir(directory, {recursive: true})
     await writeAtomically(file, unit.text)
     written.push(unit.name)
   }
@@ -148,8 +148,13 @@ function crontabLocation(deps: ScheduleDeps): string {
 
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temporary, text)
-  await fs.rename(temporary, file)
+  try {
+    await fs.writeFile(temporary, text)
+    await fs.rename(temporary, file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error
+    throw new LoopftError('CONFIG_INVALID', `no permission to write ${file}`, {suggestion: 'run it as root (sudo), or pass --user for systemd user units'})
+  }
 }
 
 function noTool(tool: string, suggestion: string): LoopftError {
