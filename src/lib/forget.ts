@@ -36,8 +36,7 @@ export interface ForgetReceipt {
 }
 
 /**
- * Erases one user along the whole lineage, under the export lock (no export
- * appends while files are rewritten):
+ * Erases one user along the whole lineage, under the export and tune locks:
  * 1. records the tombstone first, so no import or export brings them back even if a later step fails;
  * 2. removes their examples from every daily, master, archived and training dataset file;
  * 3. deletes uploaded training files that contained them on the provider;
@@ -49,7 +48,8 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
   if (userId.trim() === '') throw new LoopftError('USAGE', 'the user id is empty')
   const {sql} = deps.db
   const userHash = tombstoneHash(userId)
-  return withRunLock(deps.db, 'export', async () => {
+  // No export appends and no tune collects a dataset while files are rewritten.
+  return withRunLock(deps.db, 'export', () => withRunLock(deps.db, 'tune', async () => {
     const [existing] = await sql<{forgotten_at: Date}[]>`select forgotten_at from loopft_tombstones where user_hash = ${userHash}`
     if (!options.dryRun) await sql`insert into loopft_tombstones (user_hash) values (${userHash}) on conflict do nothing`
     const examples = await sql<{sha256: string; export_run_id: string}[]>`select sha256, export_run_id from loopft_examples where ${userId} = any(user_ids)`
@@ -96,7 +96,7 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
       receipt.forgottenAt = row.forgotten_at.toISOString()
     })
     return receipt
-  })
+  }))
 }
 
 /** The exit for a receipt with failures: PARTIAL, carrying the receipt. */
