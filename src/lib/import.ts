@@ -4,6 +4,7 @@ import readline from 'node:readline'
 import {z} from 'zod'
 import type {Sql} from './db.js'
 import {LoopftError} from './errors.js'
+import {forgottenUserCheck} from './tombstones.js'
 
 const timestamp = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const date = typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value)
@@ -49,7 +50,7 @@ export interface ImportOptions {
   relativeToNow?: boolean
   batchSize?: number
   now?: Date
-  /** Users erased by forget; their lines are skipped and counted. */
+  /** Users erased by forget; their lines are skipped and counted. Default: the database's tombstones. */
   isForgotten?: (userId: string) => boolean
 }
 
@@ -76,6 +77,7 @@ export async function importConversations(sql: Sql, options: ImportOptions): Pro
   await assertReadable(options.file)
   const now = options.now ?? new Date()
   const shiftMs = options.relativeToNow ? await shiftToNow(options.file, now) : 0
+  const isForgotten = options.isForgotten ?? (await forgottenUserCheck(sql))
   const result: ImportResult = {file: options.file, linesRead: 0, messagesImported: 0, conversations: 0, rejected: [], rejectedCount: 0, skippedForgotten: 0, shiftedBySeconds: Math.round(shiftMs / 1000)}
   const conversations = new Set<string>()
   let batch: ImportRow[] = []
@@ -95,7 +97,7 @@ export async function importConversations(sql: Sql, options: ImportOptions): Pro
       continue
     }
     for (const row of parsed.rows) {
-      if (row.user_id !== null && options.isForgotten?.(row.user_id)) {
+      if (row.user_id !== null && isForgotten(row.user_id)) {
         result.skippedForgotten += 1
         continue
       }

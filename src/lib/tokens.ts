@@ -15,9 +15,25 @@ export interface CountableMessage {
 export function countExampleTokens(messages: readonly CountableMessage[]): number {
   let total = 3
   for (const message of messages) {
-    total += 3 + countTokens(message.role)
-    if (typeof message.content === 'string') total += countTokens(message.content)
-    if (message.name !== undefined) total += 1 + countTokens(message.name)
+    total += 3 + countTextTokens(message.role)
+    if (typeof message.content === 'string') total += countTextTokens(message.content)
+    if (message.name !== undefined) total += 1 + countTextTokens(message.name)
+  }
+  return total
+}
+
+// BPE merging is quadratic in the length of one pre-token: a 1 MB run with no
+// whitespace would take hours. Such runs are counted piecewise, which can only
+// over-count (by at most one token per piece): exact for all ordinary text.
+const LONG_RUN = /\S{512,}/g
+const PIECE = 256
+
+export function countTextTokens(text: string): number {
+  LONG_RUN.lastIndex = 0
+  if (!LONG_RUN.test(text)) return countTokens(text)
+  let total = countTokens(text.replace(LONG_RUN, ' '))
+  for (const [run] of text.matchAll(LONG_RUN)) {
+    for (let start = 0; start < run.length; start += PIECE) total += countTokens(run.slice(start, start + PIECE))
   }
   return total
 }

@@ -5,6 +5,7 @@ import type {TransactionSql} from 'postgres'
 import type {Database, Sql} from '../db.js'
 import {LoopftError} from '../errors.js'
 import {withRunLock} from '../locks.js'
+import {forgottenUserCheck} from '../tombstones.js'
 import type {Redactor} from '../redact/index.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {dailyFileTakenByOtherRun, failRun, readRun, startRun, type ExportRunRecord} from './ledger.js'
@@ -28,7 +29,7 @@ export interface ExportOptions {
   redactor: Redactor
   /** True for a user message that is a gold-set prompt: such examples never reach training. */
   isGoldPrompt?: (text: string) => boolean
-  /** True for a user erased by forget. */
+  /** True for a user erased by forget; default: the tombstones recorded in the database. */
   isForgotten?: (userId: string) => boolean
   now?: Date
   onProgress?: (progress: ExportProgress) => void
@@ -69,10 +70,11 @@ export async function exportConversations(db: Database, options: ExportOptions):
     await fs.mkdir(options.outDir, {recursive: true})
     await recoverInterruptedRuns(db.sql, options.outDir)
     const window = await resolveWindow(db.sql, options.since, options.until, options.now ?? new Date())
+    const isForgotten = options.isForgotten ?? (await forgottenUserCheck(db.sql))
     const runId = await startRun(db.sql, window, options.outDir)
     const tally: RunTally = {messagesRead: 0, conversations: 0, examplesSplit: 0, verifyFindings: 0, redactions: {}, skipped: {}}
     try {
-      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(tx, runId, window, options, tally))
+      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(tx, runId, window, {...options, isForgotten}, tally))
       await publishFiles(db.sql, runId, pending)
       const record = await readRun(db.sql, runId)
       return {...record, window: {start: window.start.toISOString(), end: window.end.toISOString(), startFrom: window.startFrom}, examplesTooLarge: tooLarge, examplesSplit: tally.examplesSplit}

@@ -1,0 +1,45 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type {Database} from '../../src/lib/db.js'
+import {openDatabase} from '../../src/lib/db.js'
+import {migrate} from '../../src/lib/migrate.js'
+import {createTestDatabase} from './db.js'
+
+export interface BackendHandle {
+  db: Database
+}
+
+/**
+ * Runs a suite twice: against the real Postgres (a fresh schema) and against
+ * the embedded PGlite default (a fresh directory), so the same code is proven
+ * on both.
+ */
+export function describeOnBothBackends(title: string, suite: (backend: BackendHandle) => void): void {
+  describe(`${title} (real Postgres)`, () => {
+    const handle = {} as BackendHandle
+    let drop: () => Promise<void>
+    before(async () => {
+      const created = await createTestDatabase()
+      handle.db = created.db
+      drop = created.drop
+    })
+    after(async () => drop?.())
+    suite(handle)
+  })
+  describe(`${title} (embedded PGlite)`, () => {
+    const handle = {} as BackendHandle
+    let home: string
+    before(async function () {
+      this.timeout(60_000)
+      home = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-pglite-'))
+      handle.db = await openDatabase({home})
+      await migrate(handle.db.sql)
+    })
+    after(async () => {
+      await handle.db?.close()
+      await fs.rm(home, {recursive: true, force: true})
+    })
+    suite(handle)
+  })
+}
