@@ -5,7 +5,7 @@ import {currentActor, rollbackModel, type ServingChange} from '../lib/serving.js
 
 export default class Rollback extends LoopftCommand {
   static summary = 'Serve the previous model again (or drop a running canary).'
-  static description = `Without --to: while a canary runs, drops it; otherwise serves the model that served before the current one, or the base text model (LOOPFT_TEXT_MODEL) when none did. Rolling back twice undoes the rollback.
+  static description = `Without --to: while a canary runs, drops it; otherwise serves the model that served before the current one, or the default text model (LOOPFT_DEFAULT_TEXT_MODEL) when none did. Rolling back twice undoes the rollback.
 The target must answer with the chat app's key first. Already serving it: nothing changes. Off a terminal, pass --yes.`
   static examples = ['<%= config.bin %> rollback', '<%= config.bin %> rollback --to ft:gpt-4o-mini-2024-07-18:acme::old123 --yes --json']
   static flags = {

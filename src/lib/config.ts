@@ -67,7 +67,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     openaiBaseUrl: overrides.openaiBaseUrl ?? blankToUndefined(env.OPENAI_BASE_URL),
     openaiOrganization: env.OPENAI_ORG_ID,
     baseModel: overrides.baseModel ?? env.LOOPFT_BASE_MODEL ?? 'gpt-4o-mini-2024-07-18',
-    textModel: env.LOOPFT_TEXT_MODEL ?? 'gpt-4o-mini',
+    textModel: env.LOOPFT_DEFAULT_TEXT_MODEL ?? 'gpt-4o-mini',
     visionModel: env.LOOPFT_VISION_MODEL ?? 'gpt-4o',
     monthlyBudgetUsd: overrides.monthlyBudgetUsd ?? blankToUndefined(env.LOOPFT_MONTHLY_BUDGET),
     maxBytes: overrides.maxBytes ?? env.LOOPFT_MAX_BYTES ?? '50MB',

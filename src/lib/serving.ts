@@ -10,7 +10,7 @@ export interface ServingDeps {
   sql: Sql
   /** Built from the chat app's own key and base URL: preflight proves the model answers with them. */
   openai: OpenAI
-  /** The base text model (LOOPFT_TEXT_MODEL): what serves when nothing is promoted. */
+  /** The default text model (LOOPFT_DEFAULT_TEXT_MODEL): what serves when nothing is promoted. */
   textModel: string
 }
 

@@ -17,7 +17,7 @@ describe('loopft evaluate', () => {
   const GOLD_FILE = path.join(directory, 'gold.jsonl')
   before(() => fs.writeFileSync(GOLD_FILE, fs.readFileSync('examples/gold.jsonl', 'utf8').split('\n').slice(0, 12).join('\n')))
   after(() => fs.rmSync(directory, {recursive: true, force: true}))
-  const env = () => ({DATABASE_URL: database.url, ...openai.env(), LOOPFT_TEXT_MODEL: 'gpt-4o-mini', LOOPFT_GOLD_FILE: GOLD_FILE})
+  const env = () => ({DATABASE_URL: database.url, ...openai.env(), LOOPFT_DEFAULT_TEXT_MODEL: 'gpt-4o-mini', LOOPFT_GOLD_FILE: GOLD_FILE})
 
   const candidateThatIs = async (suffix: string, isRight: (line: number) => boolean) => {
     const gold = await readGoldSet(GOLD_FILE)

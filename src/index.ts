@@ -1,0 +1,36 @@
+/**
+ * loopft as a library: every stage of the loop usable without the CLI.
+ * The chat server's entry points are separate and lean: `loopft/router` and
+ * `loopft/recorder` (they load postgres.js and nothing else).
+ */
+export {loadConfig, type LoopftConfig, type ConfigOverrides} from './lib/config.js'
+export {openDatabase, type Database, type DatabaseOptions, type Sql} from './lib/db.js'
+export {migrate, type MigrateResult} from './lib/migrate.js'
+export {EXIT, EXIT_MEANINGS, LoopftError, isLoopftError, type ErrorCode} from './lib/errors.js'
+
+export {createRedactor, redactText, PII_TYPES, type PiiType, type RedactOptions, type RedactResult, type Redactor, type Finding} from './lib/redact/index.js'
+export {redactStream, redactFile} from './lib/redact-stream.js'
+
+export {importConversations, type ImportOptions, type ImportResult} from './lib/import.js'
+export {exportConversations, type ExportOptions, type ExportResult} from './lib/export/index.js'
+export {runConfiguredExport} from './lib/export/daily.js'
+export {countExampleTokens} from './lib/tokens.js'
+
+export {getModelInfo, trainingCost, inferenceCost, PROVIDER_CUTOFFS} from './lib/catalog.js'
+export {startFineTune} from './lib/training/tune.js'
+export {watchFineTuneJob} from './lib/training/watch.js'
+export {createOpenAIProvider} from './lib/training/openai-provider.js'
+export type {TrainingProvider} from './lib/training/provider.js'
+export {runDoctor} from './lib/training/doctor.js'
+export {readStatus} from './lib/training/status.js'
+
+export {readGoldSet, goldPromptKeys, normalisePrompt} from './lib/gold.js'
+export {evaluateCandidate} from './lib/evaluate.js'
+
+export {registerCandidate, findModel, listModels, type RegisteredModel} from './lib/registry.js'
+export {promoteModel, rollbackModel, readHistory} from './lib/serving.js'
+
+export {planPrune, executePrune} from './lib/prune.js'
+export {forgetUser} from './lib/forget.js'
+export {tombstoneHash, loadTombstones} from './lib/tombstones.js'
+export {runCycle} from './lib/cycle.js'

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import {EXIT, EXIT_MEANINGS} from '../../src/lib/errors.js'
+import {toLoopftError} from '../../src/lib/error-translation.js'
+
+describe('errors', () => {
+  it('has one number per meaning, and the README renders the same table', async () => {
+    const numbers = Object.values(EXIT)
+    assert.equal(new Set(numbers).size, numbers.length)
+    const readme = await fs.readFile(new URL('../../README.md', import.meta.url), 'utf8')
+    for (const [name, code] of Object.entries(EXIT)) {
+      assert.ok(readme.includes(`| ${code} | \`${name}\` | ${EXIT_MEANINGS[name as keyof typeof EXIT]} |`), `README row for ${name}`)
+    }
+  })
+
+  it('translates foreign errors by code, never leaking a key or a password', () => {
+    const refused = toLoopftError(Object.assign(new Error('connect ECONNREFUSED postgres://app:hunter2@db:5432/x'), {code: 'ECONNREFUSED'}))
+    assert.equal(refused.code, 'DB_UNAVAILABLE')
+    assert.ok(!refused.message.includes('hunter2'))
+    const apiKey = toLoopftError(Object.assign(new Error('401 Incorrect API key provided: sk-proj-abcdef123456'), {status: 401, name: 'AuthenticationError'}))
+    assert.deepEqual([apiKey.code, apiKey.message.includes('abcdef123456')], ['CONFIG_INVALID', false])
+    const serverGone = toLoopftError(Object.assign(new Error('terminating connection'), {code: '57P01', severity: 'FATAL'}))
+    assert.equal(serverGone.code, 'DB_UNAVAILABLE')
+  })
+})
