@@ -1,12 +1,12 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {getModelInfo, getProviderCutoff, trainingCost, type CatalogOverrides, type ModelInfo} from '../catalog.js'
 import type {Database} from '../db.js'
 import {LoopftError, isLoopftError} from '../errors.js'
 import {withRunLock} from '../locks.js'
-import {collectExportedDataset, sha256, splitDataset, validateDataset, writeDataset, type DatasetStats} from './dataset.js'
+import {sha256, writeDataset} from './dataset.js'
 import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type TrainingRecord} from './ledger.js'
+import {prepareDataset, type PreparedData} from './prepare.js'
 import {isTransient, type TrainingJob, type TrainingProvider} from './provider.js'
 
 export interface TuneDeps {
@@ -71,7 +71,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
   const model = getModelInfo(options.baseModel, deps.catalog)
   assertTrainable(model, deps, now)
   deps.onProgress?.('validating the dataset')
-  const data = await prepareDataset(deps, options, model, now)
+  const data = await prepareDataset(deps.db.sql, options, model, now)
   const estimatedCostUsd = trainingCost(data.training.tokensPerEpoch * options.epochs, model)
   const key = `tune:${deps.provider.name}:${model.name}:${data.whole.sha256}`
   const base = {
@@ -129,49 +129,6 @@ function assertTrainable(model: ModelInfo, deps: TuneDeps, now: Date): void {
 }
 
 const isPast = (isoDate: string, now: Date) => now.getTime() >= Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000
-
-interface PreparedData {
-  path: string
-  content: Buffer
-  whole: DatasetStats
-  training: DatasetStats
-  trainingContent: Buffer
-  validation: DatasetStats | undefined
-  validationContent: Buffer | undefined
-  exportRunIds: number[]
-}
-
-async function prepareDataset(deps: TuneDeps, options: TuneOptions, model: ModelInfo, now: Date): Promise<PreparedData> {
-  const source = await readSource(deps, options, now)
-  const limit = {trainingContext: model.trainingContext ?? Number.POSITIVE_INFINITY}
-  const whole = validateDataset(source.content, limit)
-  const datasetPath = source.path ?? path.join(options.outDir, 'datasets', `dataset-${now.toISOString().slice(0, 10)}-${whole.sha256.slice(0, 12)}.jsonl`)
-  if (options.validationSplit === undefined) {
-    return {path: datasetPath, content: source.content, whole, training: whole, trainingContent: source.content, validation: undefined, validationContent: undefined, exportRunIds: source.exportRunIds}
-  }
-  const split = splitDataset(source.content, options.validationSplit)
-  return {
-    path: datasetPath, content: source.content, whole, exportRunIds: source.exportRunIds,
-    training: validateDataset(split.training, {...limit, label: 'training part'}), trainingContent: split.training,
-    validation: validateDataset(split.validation, {...limit, minExamples: 1, label: 'validation part'}), validationContent: split.validation,
-  }
-}
-
-async function readSource(deps: TuneDeps, options: TuneOptions, now: Date): Promise<{content: Buffer; path?: string; exportRunIds: number[]}> {
-  if (options.file !== undefined) {
-    const file = path.resolve(options.file)
-    const content = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new LoopftError('INPUT_INVALID', `cannot read ${file}: ${error.code}`, {cause: error})
-    })
-    return {content, path: file, exportRunIds: []}
-  }
-  const since = new Date(now.getTime() - (options.sinceMs ?? 7 * 86_400_000))
-  const collected = await collectExportedDataset(deps.db.sql, {since, until: now})
-  if (collected.exportRunIds.length === 0) {
-    throw new LoopftError('INPUT_INVALID', `no succeeded export run ended since ${since.toISOString()}`, {suggestion: 'run loopft export first, widen --since, or pass --file'})
-  }
-  return {content: collected.content, exportRunIds: collected.exportRunIds}
-}
 
 interface AttemptPlan {
   skip?: string
