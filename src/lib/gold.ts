@@ -103,6 +103,26 @@ export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Se
   return new Set(items.map((item) => normalisePrompt(item.messages.at(-1)?.content ?? '')).filter((key) => key !== ''))
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/
+const FIRST_WORD = /[A-Za-z0-9]+/
+
+/**
+ * A fast exact test for "is this user message a gold prompt": for ASCII text
+ * the first word must start some gold key before the full normalisation runs
+ * (NFKC leaves ASCII alone, so the shortcut cannot miss); other text is always
+ * normalised. Export calls it on every user message.
+ */
+export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
+  const firstWords = new Set([...keys].map((key) => key.split(' ', 1)[0]))
+  return (text) => {
+    if (ASCII_ONLY.test(text)) {
+      const first = FIRST_WORD.exec(text)
+      if (first === null || !firstWords.has(first[0].toLowerCase())) return false
+    }
+    return keys.has(normalisePrompt(text))
+  }
+}
+
 /** The text of a chat message's content: a string, or the text parts of an array (images ignored). */
 export function messageText(content: unknown): string {
   if (typeof content === 'string') return content

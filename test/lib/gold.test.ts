@@ -75,3 +75,13 @@ describe('gold', () => {
     assert.deepEqual([leaked, clean, assistantOnly, {}].map((example) => containsGoldPrompt(example, keys)), [true, false, false, false])
   })
 })
+
+describe('gold/createGoldPromptMatcher', () => {
+  it('matches exactly what normalisePrompt matches, ASCII or not', async () => {
+    const {createGoldPromptMatcher, normalisePrompt} = await import('../../src/lib/gold.js')
+    const keys = new Set(['what bpm is house', 'ｗｈａｔ key is techno'.normalize('NFKC').toLowerCase(), 'café royalties'])
+    const isGold = createGoldPromptMatcher(keys)
+    const probes = ['What BPM is House??', '  what   bpm is house', 'Whatever bpm', 'ＷＨＡＴ key is techno', 'Café royalties!', 'cafe royalties', '', '!!!', 'bpm what is house']
+    for (const probe of probes) assert.equal(isGold(probe), keys.has(normalisePrompt(probe)), probe)
+  })
+})

@@ -2,8 +2,9 @@ import fs from 'node:fs/promises'
 import {getModelInfo, loadCatalogOverrides} from '../catalog.js'
 import type {LoopftConfig} from '../config.js'
 import type {Database} from '../db.js'
-import {goldPromptKeys, normalisePrompt, readGoldSet} from '../gold.js'
-import {createRedactor, type RedactOptions} from '../redact/index.js'
+import os from 'node:os'
+import {goldPromptKeys, readGoldSet} from '../gold.js'
+import type {RedactOptions} from '../redact/index.js'
 import {exportConversations, type ExportProgress, type ExportResult} from './index.js'
 
 export interface DailyExportOptions {
@@ -13,6 +14,7 @@ export interface DailyExportOptions {
   maxBytes?: number
   systemPrompt?: string
   redaction?: Pick<RedactOptions, 'types' | 'placeholder' | 'allow'>
+  workers?: number
   onProgress?: (progress: ExportProgress) => void
 }
 
@@ -24,7 +26,6 @@ const FALLBACK_EXAMPLE_TOKENS = 65_536
  * kept out of training.
  */
 export async function runConfiguredExport(db: Database, config: LoopftConfig, options: DailyExportOptions): Promise<ExportResult> {
-  const redactor = createRedactor({...options.redaction, pseudonymKey: config.pseudonymKey})
   const model = getModelInfo(config.baseModel, loadCatalogOverrides(config.pricesFile))
   const goldKeys = await readGoldKeys(config.goldFile)
   return exportConversations(db, {
@@ -34,10 +35,16 @@ export async function runConfiguredExport(db: Database, config: LoopftConfig, op
     maxBytes: options.maxBytes ?? config.maxBytes,
     maxExampleTokens: model.trainingContext ?? FALLBACK_EXAMPLE_TOKENS,
     systemPrompt: options.systemPrompt ?? config.systemPrompt,
-    redactor,
-    isGoldPrompt: goldKeys.size === 0 ? undefined : (text) => goldKeys.has(normalisePrompt(text)),
+    redaction: {...options.redaction, pseudonymKey: config.pseudonymKey},
+    workers: options.workers ?? defaultWorkers(),
+    goldKeys,
     onProgress: options.onProgress,
   })
+}
+
+/** One thread reads Postgres and writes files; the other cores redact. */
+function defaultWorkers(): number {
+  return Math.max(1, os.availableParallelism() - 1)
 }
 
 /** No gold file yet is normal on a first run; a broken one is an error. */

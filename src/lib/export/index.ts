@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {TransactionSql} from 'postgres'
@@ -6,13 +5,15 @@ import type {Database, Sql} from '../db.js'
 import {LoopftError} from '../errors.js'
 import {withRunLock} from '../locks.js'
 import {forgottenUserCheck} from '../tombstones.js'
-import type {Redactor} from '../redact/index.js'
-import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
+import type {RedactOptions, Redactor} from '../redact/index.js'
+import {bump} from './examples.js'
 import {dailyFileTakenByOtherRun, failRun, readRun, startRun, type ExportRunRecord} from './ledger.js'
 import {PartWriter} from './part-writer.js'
 import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink} from './sink.js'
-import {admitMessage, streamConversations, type SourceConversation} from './source.js'
+import {addTally, emptyTally, type Tally} from './process.js'
+import {streamConversations, type SourceConversation} from './source.js'
+import {contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor, type ProcessedBatch} from './worker-pool.js'
 import {resolveWindow, type ExportWindow} from './window.js'
 
 export type {ExportRunRecord} from './ledger.js'
@@ -26,9 +27,14 @@ export interface ExportOptions {
   /** The base model's per-example training context (catalog). */
   maxExampleTokens: number
   systemPrompt?: string
-  redactor: Redactor
-  /** True for a user message that is a gold-set prompt: such examples never reach training. */
-  isGoldPrompt?: (text: string) => boolean
+  /** How to redact (plain options, so worker threads can rebuild the redactor). */
+  redaction?: RedactOptions
+  /** A ready redactor instead: processing then stays on this thread. */
+  redactor?: Redactor
+  /** Worker threads for redaction and serialisation; 0 = on this thread. */
+  workers?: number
+  /** normalisePrompt() keys of the gold set: examples with such a user message never reach training. */
+  goldKeys?: ReadonlySet<string>
   /** True for a user erased by forget; default: the tombstones recorded in the database. */
   isForgotten?: (userId: string) => boolean
   now?: Date
@@ -47,16 +53,12 @@ export interface ExportResult extends ExportRunRecord {
   examplesSplit: number
 }
 
-interface RunTally {
+interface RunTally extends Tally {
   messagesRead: number
   conversations: number
-  examplesSplit: number
-  verifyFindings: number
-  redactions: Record<string, number>
-  skipped: Record<string, number>
 }
 
-const PROGRESS_EVERY = 10_000
+const BATCH_ROWS = 2000
 
 /**
  * The daily job: streams the window's messages, redacts them, builds chat
@@ -72,7 +74,7 @@ export async function exportConversations(db: Database, options: ExportOptions):
     const window = await resolveWindow(db.sql, options.since, options.until, options.now ?? new Date())
     const isForgotten = options.isForgotten ?? (await forgottenUserCheck(db.sql))
     const runId = await startRun(db.sql, window, options.outDir)
-    const tally: RunTally = {messagesRead: 0, conversations: 0, examplesSplit: 0, verifyFindings: 0, redactions: {}, skipped: {}}
+    const tally: RunTally = {messagesRead: 0, conversations: 0, ...emptyTally()}
     try {
       const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(tx, runId, window, {...options, isForgotten}, tally))
       await publishFiles(db.sql, runId, pending)
@@ -90,13 +92,9 @@ async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow,
   const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false})
   const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true})
   const sink = await ExampleSink.open(tx, runId, daily, master)
+  const processor = createProcessor(options)
   try {
-    for await (const conversation of streamConversations(tx, window)) {
-      for (const example of examplesOf(conversation, options, tally)) await sink.add(example)
-      if (options.onProgress !== undefined && tally.messagesRead % PROGRESS_EVERY < conversation.rows.length) {
-        options.onProgress({messagesRead: tally.messagesRead, conversations: tally.conversations, examples: sink.counts.written})
-      }
-    }
+    await processConversations(tx, window, options, processor, sink, tally)
     if (tally.verifyFindings > 0) {
       throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) after redaction; no file was published`, {
         suggestion: 'report the pattern (loopft redact --stats on a sample) so the redactor learns it',
@@ -118,55 +116,52 @@ async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow,
   } catch (error) {
     await sink.abort()
     throw error
+  } finally {
+    await processor.close()
   }
 }
 
-function* examplesOf(conversation: SourceConversation, options: ExportOptions, tally: RunTally) {
-  tally.messagesRead += conversation.rows.length
-  tally.conversations += 1
-  const userIds = [...conversation.userIds]
-  if (options.isForgotten !== undefined && userIds.some(options.isForgotten)) {
-    bump(tally.skipped, 'forgotten_user', conversation.rows.length)
-    return
+/**
+ * Reads conversations and hands them out in batches; results are consumed in
+ * submission order, so files are identical whatever the number of workers, and
+ * at most a few batches are in flight, so memory stays flat.
+ */
+async function processConversations(tx: TransactionSql, window: ExportWindow, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: RunTally): Promise<void> {
+  const inFlight: Array<Promise<ProcessedBatch>> = []
+  const maxInFlight = 2 * Math.max(1, options.workers ?? 0)
+  const consumeOldest = async () => {
+    const {lines, tally: delta} = await inFlight.shift()!
+    addTally(tally, delta)
+    for (const line of lines) await sink.add(line)
+    options.onProgress?.({messagesRead: tally.messagesRead, conversations: tally.conversations, examples: sink.counts.written})
   }
-  const built = buildExamples(admittedMessages(conversation, options.redactor, tally), {systemPrompt: options.systemPrompt, maxExampleTokens: options.maxExampleTokens})
-  for (const [reason, count] of Object.entries(built.skipped)) bump(tally.skipped, reason, count)
-  if (built.split) tally.examplesSplit += 1
-  for (const messages of built.examples) {
-    if (options.isGoldPrompt !== undefined && messages.some((message) => message.role === 'user' && options.isGoldPrompt!(message.content))) {
-      bump(tally.skipped, 'gold_prompt')
+  let batch: SourceConversation[] = []
+  let batchRows = 0
+  const submit = async () => {
+    inFlight.push(processor.submit(batch))
+    batch = []
+    batchRows = 0
+    while (inFlight.length > maxInFlight) await consumeOldest()
+  }
+  for await (const conversation of streamConversations(tx, window)) {
+    tally.messagesRead += conversation.rows.length
+    tally.conversations += 1
+    if (options.isForgotten !== undefined && [...conversation.userIds].some(options.isForgotten)) {
+      bump(tally.skipped, 'forgotten_user', conversation.rows.length)
       continue
     }
-    const findings = countFindings(messages, options.redactor)
-    if (findings > 0) {
-      tally.verifyFindings += findings
-      continue
-    }
-    const line = `${JSON.stringify({messages})}\n`
-    yield {sha256: createHash('sha256').update(line).digest('hex'), line, conversationId: conversation.conversationId, userIds}
+    batch.push(conversation)
+    batchRows += conversation.rows.length
+    if (batchRows >= BATCH_ROWS) await submit()
   }
+  if (batch.length > 0) await submit()
+  while (inFlight.length > 0) await consumeOldest()
 }
 
-function admittedMessages(conversation: SourceConversation, redactor: Redactor, tally: RunTally): ConversationMessage[] {
-  const admitted: ConversationMessage[] = []
-  for (const row of conversation.rows) {
-    const verdict = admitMessage(row)
-    if (!verdict.ok) {
-      bump(tally.skipped, verdict.reason)
-      continue
-    }
-    if (verdict.sanitized) bump(tally.skipped, 'sanitized_text_kept')
-    const redacted = redactor.redact(verdict.message.content, conversation.conversationId)
-    for (const [type, count] of Object.entries(redacted.counts)) bump(tally.redactions, type, count)
-    admitted.push({role: verdict.message.role, content: redacted.text})
-  }
-  return admitted
-}
-
-function countFindings(messages: TrainingMessage[], redactor: Redactor): number {
-  let findings = 0
-  for (const message of messages) if (message.role !== 'system') findings += redactor.verify(message.content).length
-  return findings
+function createProcessor(options: ExportOptions): ConversationProcessor {
+  const settings = {redaction: options.redaction ?? {}, goldKeys: [...(options.goldKeys ?? [])], systemPrompt: options.systemPrompt, maxExampleTokens: options.maxExampleTokens}
+  if (options.redactor !== undefined) return inlineProcessor({...contextFromSettings(settings), redactor: options.redactor})
+  return (options.workers ?? 0) > 0 ? workerProcessor(settings, options.workers!) : inlineProcessor(contextFromSettings(settings))
 }
 
 /** fine_tune_YYYY-MM-DD (the day of the window's end); a time suffix when another window already took the name. */

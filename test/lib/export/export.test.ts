@@ -66,6 +66,17 @@ describeOnBothBackends('export', (backend) => {
     await fs.rm(outDir, {recursive: true, force: true})
   })
 
+  it('writes the same files with worker threads as on one thread', async () => {
+    await insert(backend.db, Array.from({length: 400}, (_, index) => turn(`w${String(index).padStart(3, '0')}`, index, `question ${index}, mail me at fan${index}@gmail.com`, `answer ${index}`)).flat())
+    const inline = await run({redactor: undefined, redaction: {}, workers: 0, until: '2026-11-20T12:00:00Z'})
+    const inlineDaily = await fs.readFile(inline.dailyFile!)
+    await backend.db.sql`truncate loopft_examples, loopft_export_runs`
+    await fs.rm(outDir, {recursive: true})
+    const threaded = await run({redactor: undefined, redaction: {}, workers: 2, until: '2026-11-20T12:00:00Z'})
+    assert.deepEqual(await fs.readFile(threaded.dailyFile!), inlineDaily)
+    assert.deepEqual([threaded.examplesWritten, threaded.redactions], [400, {EMAIL: 400}])
+  })
+
   it('exports only the window, grouped by conversation, redacted, as valid training lines', async () => {
     await insert(backend.db, [
       ...turn('b', 10, 'Mail me at anna@label.io about the tour', 'Sure, I will.'),
@@ -214,7 +225,7 @@ describeOnBothBackends('export', (backend) => {
 
   it('leaves out examples whose prompt is in the gold set', async () => {
     await insert(backend.db, [...turn('a', 1, 'What BPM is House??', 'x'), ...turn('b', 2, 'Something else', 'y')])
-    const result = await run({isGoldPrompt: (text) => text.toLowerCase().replace(/[^a-z ]/g, '') === 'what bpm is house'})
+    const result = await run({goldKeys: new Set(['what bpm is house'])})
     assert.equal(result.skipped.gold_prompt, 1)
     assert.deepEqual((await readLines(result.dailyFile!)).map((example) => example.messages[0].content), ['Something else'])
   })

@@ -1,0 +1,91 @@
+import {Worker} from 'node:worker_threads'
+import {createRedactor, type RedactOptions} from '../redact/index.js'
+import {createGoldPromptMatcher} from '../gold.js'
+import type {ExampleLine} from './sink.js'
+import type {SourceConversation} from './source.js'
+import {emptyTally, processConversation, type ProcessContext, type Tally} from './process.js'
+
+/** Everything a worker needs to rebuild the processing context: plain data only. */
+export interface ProcessSettings {
+  redaction: RedactOptions
+  goldKeys: string[]
+  systemPrompt?: string
+  maxExampleTokens: number
+}
+
+export interface ProcessedBatch {
+  lines: ExampleLine[]
+  tally: Tally
+}
+
+export interface ConversationProcessor {
+  /** Queues a batch; results come back in submission order. */
+  submit(batch: SourceConversation[]): Promise<ProcessedBatch>
+  close(): Promise<void>
+}
+
+export function contextFromSettings(settings: ProcessSettings): ProcessContext {
+  return {
+    redactor: createRedactor(settings.redaction),
+    isGoldPrompt: settings.goldKeys.length === 0 ? undefined : createGoldPromptMatcher(new Set(settings.goldKeys)),
+    systemPrompt: settings.systemPrompt,
+    maxExampleTokens: settings.maxExampleTokens,
+  }
+}
+
+export function processBatch(batch: SourceConversation[], context: ProcessContext): ProcessedBatch {
+  const tally = emptyTally()
+  const lines = batch.flatMap((conversation) => processConversation(conversation, context, tally))
+  return {lines, tally}
+}
+
+export function inlineProcessor(context: ProcessContext): ConversationProcessor {
+  return {submit: async (batch) => processBatch(batch, context), close: async () => {}}
+}
+
+const WORKER_URL = new URL('./conversation-worker.js', import.meta.url)
+
+/** Built, the worker is a sibling .js file; run from source (tests, bench), the worker first registers tsx. */
+function startWorker(settings: ProcessSettings): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(WORKER_URL, {workerData: settings})
+  const source = new URL('./conversation-worker.ts', import.meta.url).href
+  const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(bootstrap, {eval: true, workerData: settings})
+}
+
+/**
+ * Redaction, verification and serialisation are CPU-bound and independent per
+ * conversation: worker threads do them while the main thread keeps reading
+ * rows from Postgres and writing files.
+ */
+export function workerProcessor(settings: ProcessSettings, size: number): ConversationProcessor {
+  const workers = Array.from({length: size}, () => startWorker(settings))
+  const pending = new Map<number, {resolve: (batch: ProcessedBatch) => void; reject: (error: Error) => void}>()
+  let nextId = 0
+  let failure: Error | undefined
+  for (const worker of workers) {
+    worker.on('message', (message: {id: number; batch?: ProcessedBatch; error?: string}) => {
+      const waiter = pending.get(message.id)
+      pending.delete(message.id)
+      if (message.error !== undefined) waiter?.reject(new Error(message.error))
+      else waiter?.resolve(message.batch!)
+    })
+    worker.on('error', (error) => {
+      failure = error
+      for (const waiter of pending.values()) waiter.reject(error)
+      pending.clear()
+    })
+  }
+  return {
+    submit(batch) {
+      if (failure !== undefined) return Promise.reject(failure)
+      const id = nextId++
+      const promise = new Promise<ProcessedBatch>((resolve, reject) => pending.set(id, {resolve, reject}))
+      workers[id % workers.length].postMessage({id, batch})
+      return promise
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()))
+    },
+  }
+}
