@@ -1,4 +1,14 @@
-import {countTokens} from 'gpt-tokenizer/model/gpt-4o'
+import {createRequire} from 'node:module'
+
+// The o200k tables cost ~70 MB per thread: loaded on the first exact count
+// only (export needs one only for examples whose byte length nears the limit).
+const requireTokenizer = createRequire(import.meta.url)
+let tokenizer: ((text: string) => number) | undefined
+
+function countTokens(text: string): number {
+  tokenizer ??= (requireTokenizer('gpt-tokenizer/model/gpt-4o') as {countTokens: (text: string) => number}).countTokens
+  return tokenizer(text)
+}
 
 export interface CountableMessage {
   role: string

@@ -42,9 +42,9 @@ export async function runConfiguredExport(db: Database, config: LoopftConfig, op
   })
 }
 
-/** One thread reads Postgres and writes files; the other cores redact. */
+/** One thread reads Postgres and writes files, the other cores redact (LOOPFT_EXPORT_WORKERS overrides). */
 function defaultWorkers(): number {
-  return Math.max(1, os.availableParallelism() - 1)
+  return Math.max(1, Number(process.env.LOOPFT_EXPORT_WORKERS ?? os.availableParallelism() - 1))
 }
 
 /** No gold file yet is normal on a first run; a broken one is an error. */
