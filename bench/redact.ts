@@ -3,6 +3,7 @@
 import {Redactor as RedactPiiNode} from '@redactpii/node'
 import {SyncRedactor} from 'redact-pii'
 import {pathToFileURL} from 'node:url'
+import {mulberry32} from '../src/lib/metrics/bootstrap.js'
 import {createRedactor, PII_TYPES, type PiiType} from '../src/lib/redact/index.js'
 import {loadCleanLines, loadPositives, scoreRedactFunction} from '../test/lib/redact/labelled-set.js'
 
@@ -124,16 +125,6 @@ function pick2<T>(xs: readonly T[], n: (lo: number, hi: number) => number): T {
   return xs[n(0, xs.length - 1)]
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function printTable(result: RedactBenchmark): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7)

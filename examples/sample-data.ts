@@ -3,6 +3,8 @@
  * assistant, with personal data in it: the quick start's sample
  * (examples/conversations.jsonl) and the export benchmark both use it.
  */
+import {mulberry32} from '../src/lib/metrics/bootstrap.js'
+
 export interface SampleMessage {
   conversation_id: string
   user_id: string
@@ -12,17 +14,8 @@ export interface SampleMessage {
   created_at: string
 }
 
-/** Mulberry32: small, fast, seedable. */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seedable and fast: the same generator the evaluation bootstrap uses. */
+export const createRng = mulberry32
 
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)]
 

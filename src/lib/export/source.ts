@@ -28,6 +28,8 @@ const KNOWN_ROLES = new Set<string>([...TRAINING_ROLES, 'tool'])
  * Image parts are flagged in SQL so their (possibly large) payloads never travel.
  */
 export async function* streamConversations(tx: TransactionSql | Sql, window: {start: Date; end: Date}): AsyncGenerator<SourceConversation> {
+  // The planner would otherwise optimise a cursor for its first 10% of rows; export reads them all.
+  await tx`set local cursor_tuple_fraction = 1`
   await tx`
     declare loopft_export_cursor no scroll cursor for
     select conversation_id, user_id, role, content,

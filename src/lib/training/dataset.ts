@@ -1,9 +1,10 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {countTokens} from 'gpt-tokenizer/model/gpt-4o'
+import {countTextTokens} from '../tokens.js'
 import type {Sql} from '../db.js'
 import {LoopftError} from '../errors.js'
+import {writeFileAtomic} from '../files.js'
 
 export const MIN_TRAINING_EXAMPLES = 10
 
@@ -127,10 +128,10 @@ function exampleTokens(messages: Record<string, unknown>[], example: Record<stri
     tokens += 3
     for (const [key, value] of Object.entries(message)) {
       if (key === 'weight' || value === null || value === undefined) continue
-      tokens += countTokens(typeof value === 'string' ? value : textOf(value)) + (key === 'name' ? 1 : 0)
+      tokens += countTextTokens(typeof value === 'string' ? value : textOf(value)) + (key === 'name' ? 1 : 0)
     }
   }
-  for (const key of ['tools', 'functions']) if (example[key] !== undefined) tokens += countTokens(JSON.stringify(example[key]))
+  for (const key of ['tools', 'functions']) if (example[key] !== undefined) tokens += countTextTokens(JSON.stringify(example[key]))
   return tokens
 }
 
@@ -205,14 +206,6 @@ export async function writeDataset(outDir: string, content: Buffer, name: string
   const directory = path.join(outDir, 'datasets')
   await fs.mkdir(directory, {recursive: true})
   const final = path.join(directory, name)
-  const temporary = path.join(directory, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
-  const handle = await fs.open(temporary, 'w')
-  try {
-    await handle.writeFile(content)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await fs.rename(temporary, final)
+  await writeFileAtomic(final, content)
   return final
 }
