@@ -128,7 +128,7 @@ async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow,
  */
 async function processConversations(tx: TransactionSql, window: ExportWindow, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: RunTally): Promise<void> {
   const inFlight: Array<Promise<ProcessedBatch>> = []
-  const maxInFlight = 2 * Math.max(1, options.workers ?? 0)
+  const maxInFlight = 4 * Math.max(1, options.workers ?? 0)
   const consumeOldest = async () => {
     const {lines, tally: delta} = await inFlight.shift()!
     addTally(tally, delta)

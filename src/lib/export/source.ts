@@ -41,8 +41,12 @@ export async function* streamConversations(tx: TransactionSql | Sql, window: {st
     where created_at >= ${window.start} and created_at < ${window.end}
     order by conversation_id, created_at, id`
   let current: SourceConversation | undefined
+  const fetchNext = () => tx<SourceRow[]>`fetch ${tx.unsafe(String(FETCH_SIZE))} from loopft_export_cursor`.execute()
+  // The next fetch runs on the server while this one is being processed.
+  let pending = fetchNext()
   for (;;) {
-    const rows = await tx<SourceRow[]>`fetch ${tx.unsafe(String(FETCH_SIZE))} from loopft_export_cursor`
+    const rows = await pending
+    if (rows.length === FETCH_SIZE) pending = fetchNext()
     for (const row of rows) {
       if (current !== undefined && current.conversationId !== row.conversation_id) {
         yield current

@@ -44,13 +44,15 @@ export function inlineProcessor(context: ProcessContext): ConversationProcessor 
 }
 
 const WORKER_URL = new URL('./conversation-worker.js', import.meta.url)
+// A worker holds a few batches at a time: a small old generation keeps the process's RSS down.
+const WORKER_LIMITS = {maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16}
 
 /** Built, the worker is a sibling .js file; run from source (tests, bench), the worker first registers tsx. */
 function startWorker(settings: ProcessSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(WORKER_URL, {workerData: settings})
+  if (!import.meta.url.endsWith('.ts')) return new Worker(WORKER_URL, {workerData: settings, resourceLimits: WORKER_LIMITS})
   const source = new URL('./conversation-worker.ts', import.meta.url).href
   const bootstrap = `import('tsx/esm/api').then(({register}) => { register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(bootstrap, {eval: true, workerData: settings})
+  return new Worker(bootstrap, {eval: true, workerData: settings, resourceLimits: WORKER_LIMITS})
 }
 
 /**
