@@ -51,7 +51,9 @@ describe('runDoctor', () => {
   })
 
   it('fails without a key, and with a key the API rejects', async () => {
-    assert.equal(find(await runDoctor(deps()), 'api').status, 'fail')
+    const keyless = await runDoctor(deps())
+    assert.equal(find(keyless, 'api').status, 'fail')
+    assert.ok(find(keyless, 'provider cut-off'), 'how long training stays possible is said even without a key')
     openai.standin.setApiKey('sk-right')
     const rejected = await runDoctor(deps({apiKey: 'sk-wrong-key-123'}))
     assert.deepEqual([rejected.ok, find(rejected, 'api').status], [false, 'fail'])

@@ -5,6 +5,7 @@ import type {LoopftConfig} from '../config.js'
 import type {Database, Sql} from '../db.js'
 import {toLoopftError} from '../error-translation.js'
 import {readMigrations} from '../migrate.js'
+import {providerName} from './openai-provider.js'
 import type {TrainingProvider} from './provider.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
@@ -23,7 +24,7 @@ export interface DoctorResult {
 }
 
 export interface DoctorDeps {
-  config: Pick<LoopftConfig, 'baseModel' | 'outDir' | 'maxBytes' | 'openaiApiKey' | 'pricesFile'>
+  config: Pick<LoopftConfig, 'baseModel' | 'outDir' | 'maxBytes' | 'openaiApiKey' | 'openaiBaseUrl' | 'pricesFile'>
   /** Opens (and migrates) the database; a throw becomes the failed database check. */
   connect: () => Promise<Database>
   /** Builds the provider; a throw (no key) becomes the failed API check. */
@@ -52,6 +53,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorResult> {
   const provider = await checkApi(deps, add)
   const model = catalog?.model
   if (provider !== undefined) await checkFineTuning(deps, sql, provider, model, catalog?.overrides, now, add)
+  checkCutoff(provider?.name ?? providerName(deps.config.openaiBaseUrl), catalog?.overrides, now, add)
   if (model !== undefined) {
     const shutdown = model.shutdownDate
     if (shutdown === null) add('base model shutdown', 'ok', `no shutdown date announced for ${model.name}`)
@@ -120,8 +122,13 @@ async function checkFineTuning(deps: DoctorDeps, sql: Sql | undefined, provider:
   else if (cutoffPassed) add('fine-tuning', 'fail', `${provider.name} accepts no new fine-tuning jobs since ${cutoff.noNewJobsAfter}`, 'point OPENAI_BASE_URL at a provider that still trains')
   else if (refusal !== undefined) add('fine-tuning', 'fail', `the last job creation was refused (${refusal})`, 'this account may no longer create fine-tuning jobs: point OPENAI_BASE_URL at a provider that still trains')
   else add('fine-tuning', 'ok', `${deps.config.baseModel} is visible and trainable (probe: no job created)`)
-  if (cutoff === undefined) add('provider cut-off', 'ok', `no announced fine-tuning cut-off for ${provider.name}`)
-  else addCountdown(add, 'provider cut-off', `${provider.name} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`, cutoff.noNewJobsAfter, now, 'plan the move: the same loop runs against any OpenAI-compatible fine-tuning API (OPENAI_BASE_URL)')
+}
+
+/** How long training stays possible: shown even when the API cannot be reached. */
+function checkCutoff(providerName: string, overrides: CatalogOverrides | undefined, now: Date, add: Add): void {
+  const cutoff = getProviderCutoff(providerName, overrides)
+  if (cutoff === undefined) add('provider cut-off', 'ok', `no announced fine-tuning cut-off for ${providerName}`)
+  else addCountdown(add, 'provider cut-off', `${providerName} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`, cutoff.noNewJobsAfter, now, 'plan the move: the same loop runs against any OpenAI-compatible fine-tuning API (OPENAI_BASE_URL)')
 }
 
 async function lastRefusal(sql: Sql): Promise<string | undefined> {
