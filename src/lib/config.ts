@@ -42,9 +42,14 @@ const ConfigSchema = z.object({
   maxBytes: sizeText,
   systemPrompt: optionalText,
   pseudonymKey: optionalText,
+  redactAllow: z.array(z.string().min(1)),
+  redactPlaceholder: z.enum(['typed', 'pseudonym']),
   goldFile: z.string().min(1),
   pricesFile: optionalText,
   autoPromote: z.boolean(),
+}).refine((config) => config.redactPlaceholder !== 'pseudonym' || config.pseudonymKey !== undefined, {
+  path: ['pseudonymKey'],
+  message: 'LOOPFT_REDACT_PLACEHOLDER=pseudonym needs LOOPFT_PSEUDONYM_KEY',
 })
 
 export type LoopftConfig = Readonly<z.infer<typeof ConfigSchema>>
@@ -73,6 +78,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     maxBytes: overrides.maxBytes ?? env.LOOPFT_MAX_BYTES ?? '50MB',
     systemPrompt: overrides.systemPrompt ?? env.LOOPFT_SYSTEM_PROMPT,
     pseudonymKey: env.LOOPFT_PSEUDONYM_KEY,
+    redactAllow: (env.LOOPFT_REDACT_ALLOW ?? '').split(',').map((value) => value.trim()).filter((value) => value !== ''),
+    redactPlaceholder: env.LOOPFT_REDACT_PLACEHOLDER ?? 'typed',
     goldFile: path.resolve(env.LOOPFT_GOLD_FILE ?? 'examples/gold.jsonl'),
     pricesFile: env.LOOPFT_PRICES_FILE,
     autoPromote: isTruthy(env.LOOPFT_AUTO_PROMOTE),

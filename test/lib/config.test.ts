@@ -13,6 +13,12 @@ describe('config', () => {
     assert.throws(() => loadConfig({}, {OPENAI_BASE_URL: 'not a url'}), (error: {code?: string}) => error.code === 'CONFIG_INVALID')
   })
 
+  it('reads the export redaction settings, and refuses pseudonyms without a key', () => {
+    const config = loadConfig({}, {LOOPFT_REDACT_ALLOW: 'support@mylabel.com, mylabel.com', LOOPFT_REDACT_PLACEHOLDER: 'pseudonym', LOOPFT_PSEUDONYM_KEY: 'k-123456789'})
+    assert.deepEqual([config.redactAllow, config.redactPlaceholder], [['support@mylabel.com', 'mylabel.com'], 'pseudonym'])
+    assert.throws(() => loadConfig({}, {LOOPFT_REDACT_PLACEHOLDER: 'pseudonym'}), (error: {code?: string}) => error.code === 'CONFIG_INVALID')
+  })
+
   it('never prints secrets (JSON or inspect), and is frozen', () => {
     const config = loadConfig({}, {OPENAI_API_KEY: 'sk-live-abcdefghijklmnop', DATABASE_URL: 'postgres://u:secretpw@h/db', LOOPFT_PSEUDONYM_KEY: 'pseudo-key-123456'})
     for (const printed of [JSON.stringify(config), inspect(config)]) {

@@ -223,6 +223,19 @@ describeOnBothBackends('export', (backend) => {
     await held
   })
 
+  it('passes redaction options to worker threads: allow-list and pseudonyms stable within a conversation', async () => {
+    await insert(backend.db, [
+      ...turn('a', 1, 'write to support@mylabel.com or fan@gmail.com', 'ok'),
+      ...turn('a', 3, 'again: fan@gmail.com', 'noted'),
+    ])
+    const result = await run({redactor: undefined, workers: 1, redaction: {allow: ['mylabel.com'], placeholder: 'pseudonym', pseudonymKey: 'test-key-123'}})
+    const [example] = await readLines(result.dailyFile!)
+    const [first, , second] = example.messages.map((message) => message.content)
+    const token = /\[EMAIL_[0-9a-f]+\]/.exec(first)?.[0]
+    assert.ok(first.startsWith('write to support@mylabel.com or [EMAIL_'), first)
+    assert.equal(second, `again: ${token}`)
+  })
+
   it('leaves out examples whose prompt is in the gold set', async () => {
     await insert(backend.db, [...turn('a', 1, 'What BPM is House??', 'x'), ...turn('b', 2, 'Something else', 'y')])
     const result = await run({goldKeys: new Set(['what bpm is house'])})
