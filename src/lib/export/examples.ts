@@ -41,7 +41,7 @@ export function buildExamples(messages: readonly ConversationMessage[], options:
     bump(skipped, 'no_assistant_reply')
     return {examples: [], skipped, split: false}
   }
-  const examples = splitIntoWindows(system, turns, options.maxExampleTokens, skipped)
+  const examples = fitsWhole(system, turns, options.maxExampleTokens) ? [[...(system === undefined ? [] : [system]), ...turns.flat()]] : splitIntoWindows(system, turns, options.maxExampleTokens, skipped)
   return {examples, skipped, split: examples.length > 1}
 }
 
@@ -76,6 +76,13 @@ function toTurns(messages: TrainingMessage[], systemPrompt: string | undefined, 
   }
   if (pendingUser !== undefined) bump(skipped, 'trailing_user')
   return {system, turns}
+}
+
+/** The common case, decided without measuring: 3 UTF-8 bytes per UTF-16 unit bound the bytes, which bound the tokens. */
+function fitsWhole(system: TrainingMessage | undefined, turns: Turn[], limit: number): boolean {
+  let units = system === undefined ? 0 : system.content.length + 16
+  for (const [user, assistant] of turns) units += user.content.length + assistant.content.length + 32
+  return 3 + 3 * units <= limit
 }
 
 function splitIntoWindows(system: TrainingMessage | undefined, turns: Turn[], limit: number, skipped: Record<string, number>): TrainingMessage[][] {

@@ -89,8 +89,8 @@ export async function exportConversations(db: Database, options: ExportOptions):
 
 async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow, options: ExportOptions, tally: RunTally) {
   const dailyBase = await dailyFileBase(tx, options.outDir, window, runId)
-  const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false})
-  const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true})
+  const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false, hashParts: true})
+  const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true, hashParts: false})
   const sink = await ExampleSink.open(tx, runId, daily, master)
   const processor = createProcessor(options)
   try {

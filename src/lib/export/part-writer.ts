@@ -9,12 +9,14 @@ export interface PartWriterOptions {
   maxBytes: number
   /** Continue the last existing part (the master) instead of starting afresh (the daily file). */
   appendToExisting: boolean
+  /** sha256 of each part, for the run record (the daily file); the master is not hashed. */
+  hashParts: boolean
 }
 
 export interface WrittenParts {
   files: PendingFile[]
   bytes: number
-  /** sha256 of each written part, in order. */
+  /** sha256 of each written part, in order (empty unless hashParts). */
   sha256: string[]
   lines: number
 }
@@ -26,7 +28,7 @@ interface OpenPart {
   temp: string
   handle: fs.FileHandle
   bytes: number
-  hash: Hash
+  hash?: Hash
 }
 
 /**
@@ -90,10 +92,10 @@ export class PartWriter {
   private async openPart(): Promise<OpenPart> {
     const final = this.options.partPath(this.part)
     const temp = temporaryPathFor(final)
-    const hash = createHash('sha256')
+    const hash = this.options.hashParts ? createHash('sha256') : undefined
     if (this.existingBytes > 0) {
       await fs.copyFile(final, temp)
-      hash.update(await fs.readFile(temp))
+      hash?.update(await fs.readFile(temp))
     }
     const handle = await fs.open(temp, this.existingBytes > 0 ? 'a' : 'w')
     this.current = {final, temp, handle, bytes: this.existingBytes, hash}
@@ -104,7 +106,7 @@ export class PartWriter {
     if (this.current === undefined || this.buffer.length === 0) return
     const chunk = this.buffer.join('')
     await this.current.handle.write(chunk)
-    this.current.hash.update(chunk)
+    this.current.hash?.update(chunk)
     this.current.bytes += this.bufferedBytes
     this.totalBytes += this.bufferedBytes
     this.buffer = []
@@ -117,7 +119,7 @@ export class PartWriter {
     await this.current.handle.sync()
     await this.current.handle.close()
     this.done.push({temp: this.current.temp, final: this.current.final})
-    this.hashes.push(this.current.hash.digest('hex'))
+    if (this.current.hash !== undefined) this.hashes.push(this.current.hash.digest('hex'))
     this.current = undefined
   }
 }
