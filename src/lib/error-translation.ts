@@ -38,6 +38,12 @@ function fromPostgres(sqlstate: string, message: string, cause: unknown): Loopft
       cause,
     })
   }
+  if (sqlstate === '3F000' || sqlstate === '42501') {
+    return new LoopftError('CONFIG_INVALID', `the database refuses loopft's schema (${sqlstate}): ${message}`, {
+      suggestion: 'check the schema (search_path) in DATABASE_URL and that its role may create tables there',
+      cause,
+    })
+  }
   return new LoopftError('UNEXPECTED', `database error ${sqlstate}: ${message}`, {cause})
 }
 

@@ -21,5 +21,7 @@ describe('errors', () => {
     assert.deepEqual([apiKey.code, apiKey.message.includes('abcdef123456')], ['CONFIG_INVALID', false])
     const serverGone = toLoopftError(Object.assign(new Error('terminating connection'), {code: '57P01', severity: 'FATAL'}))
     assert.equal(serverGone.code, 'DB_UNAVAILABLE')
+    const noSchema = toLoopftError(Object.assign(new Error('no schema has been selected to create in'), {code: '3F000', severity: 'ERROR'}))
+    assert.deepEqual([noSchema.code, noSchema.exitCode], ['CONFIG_INVALID', 3])
   })
 })
