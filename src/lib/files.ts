@@ -1,5 +1,4 @@
-import {createHash, randomBytes} from 'node:crypto'
-import {createReadStream} from 'node:fs'
+import {randomBytes} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
@@ -25,11 +24,6 @@ export async function writeFileAtomic(finalPath: string, data: string | Uint8Arr
   await fs.rename(temporary, finalPath)
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
 
 export async function fileSize(file: string): Promise<number | undefined> {
   try {

@@ -76,10 +76,6 @@ export async function readRun(sql: Sql, id: number): Promise<ExportRunRecord> {
   return toRecord(row)
 }
 
-export async function listRuns(sql: Sql, limit = 20): Promise<ExportRunRecord[]> {
-  const rows = await sql<RunRow[]>`select * from loopft_export_runs order by started_at desc, id desc limit ${limit}`
-  return rows.map(toRecord)
-}
 
 interface RunRow {
   id: string

@@ -18,6 +18,10 @@ export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57
 }
 
+export function isDigitAt(text: string, i: number): boolean {
+  return isDigit(text.charCodeAt(i))
+}
+
 export function isAsciiAlpha(c: number): boolean {
   return c < 128 && (table[c] & ALPHA) !== 0
 }

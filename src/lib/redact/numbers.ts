@@ -1,6 +1,6 @@
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
 import {hasSsnContext} from './context.js'
-import {isWordChar} from './chars.js'
+import {isDigitAt, isWordChar} from './chars.js'
 import {span, type Span} from './span.js'
 
 // Cards: 4-4-4-4(-1..3), Amex/Diners 4-6-5 and 4-6-4, or 13-19 digits unbroken.
@@ -73,7 +73,3 @@ export function isNumberEnd(text: string, end: number): boolean {
   return true
 }
 
-function isDigitAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i)
-  return c >= 48 && c <= 57
-}

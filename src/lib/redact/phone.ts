@@ -1,5 +1,5 @@
 import {hasPhoneContext} from './context.js'
-import {isWordChar} from './chars.js'
+import {isDigit, isDigitAt, isWordChar} from './chars.js'
 import {isNumberEnd} from './numbers.js'
 import {span, type Span} from './span.js'
 
@@ -46,9 +46,9 @@ export function matchPhone(text: string, digit: number, floor: number): Span | n
 function digitRuns(body: string): [number, number][] {
   const runs: [number, number][] = []
   for (let i = 0; i < body.length; i++) {
-    if (!isDigitCode(body.charCodeAt(i))) continue
+    if (!isDigit(body.charCodeAt(i))) continue
     const from = i
-    while (i < body.length && isDigitCode(body.charCodeAt(i))) i++
+    while (i < body.length && isDigit(body.charCodeAt(i))) i++
     runs.push([from, i])
   }
   return runs
@@ -127,10 +127,3 @@ function withExtension(text: string, end: number): number {
   return m === null || isWordChar(text, end + m[0].length) ? end : end + m[0].length
 }
 
-function isDigitAt(text: string, i: number): boolean {
-  return isDigitCode(text.charCodeAt(i))
-}
-
-function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57
-}
