@@ -3,7 +3,7 @@ import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderTable, type Cell} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {parseAge} from '../lib/age.js'
-import {apiCleaner, dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/prune.js'
+import {dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/prune.js'
 import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Prune extends LoopftCommand {
@@ -28,7 +28,7 @@ export default class Prune extends LoopftCommand {
       this.log(render(dryRunReport(plan), this.terminal))
       return dryRunReport(plan)
     }
-    const api = plan.models.length + plan.files.length > 0 ? apiCleaner(createOpenAIProvider(this.openai(config)), this.openai(config)) : undefined
+    const api = plan.models.length + plan.files.length > 0 ? createOpenAIProvider(this.openai(config)) : undefined
     const report = await executePrune({...deps, api}, plan)
     this.log(render(report, this.terminal))
     const partial = partialFailure(report)

@@ -1,4 +1,3 @@
-import type OpenAI from 'openai'
 import {archiveFile, findArchivable, type ArchiveCandidate, type ArchivedFile} from './archive.js'
 import type {Database} from './db.js'
 import {isLoopftError, LoopftError} from './errors.js'
@@ -9,20 +8,7 @@ import {setModelStatus} from './registry.js'
 import type {TrainingProvider} from './training/provider.js'
 
 /** What prune needs from the provider; a missing model or file counts as deleted. */
-export interface ApiCleaner {
-  deleteModel(model: string): Promise<void>
-  deleteFile(fileId: string): Promise<void>
-}
-
-/** The provider deletes models; files go through the SDK (the provider interface has no file deletion yet). */
-export function apiCleaner(provider: Pick<TrainingProvider, 'deleteModel'>, client: OpenAI): ApiCleaner {
-  return {
-    deleteModel: (model) => provider.deleteModel(model),
-    deleteFile: async (fileId) => {
-      await client.files.delete(fileId)
-    },
-  }
-}
+export type ApiCleaner = Pick<TrainingProvider, 'deleteModel' | 'deleteFile'>
 
 export interface PruneDeps {
   db: Database

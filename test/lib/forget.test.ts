@@ -8,7 +8,6 @@ import {toFile} from 'openai'
 import {archiveFile} from '../../src/lib/archive.js'
 import {exportConversations} from '../../src/lib/export/index.js'
 import {forgetFailure, forgetUser, type ForgetDeps} from '../../src/lib/forget.js'
-import {apiCleaner} from '../../src/lib/prune.js'
 import {createRedactor} from '../../src/lib/redact/index.js'
 import {forgottenUserCheck, loadTombstones, tombstoneHash} from '../../src/lib/tombstones.js'
 import {createOpenAIProvider} from '../../src/lib/training/openai-provider.js'
@@ -46,7 +45,7 @@ describe('forget', () => {
   beforeEach(async () => {
     outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-forget-'))
     const client = openai.client({maxRetries: 0})
-    deps = {db: database.db, api: apiCleaner(createOpenAIProvider(client), client)}
+    deps = {db: database.db, api: createOpenAIProvider(client)}
     const {sql} = database
     await sql`truncate conversation_messages, loopft_examples, loopft_export_runs, loopft_training_jobs, loopft_models, loopft_tombstones, loopft_archives, loopft_deleted_files`
     await message('a1', 'alice', 'user', 'Zebrafinch tour dates for my band please', '2026-11-20T10:00:00Z')

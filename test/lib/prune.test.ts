@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {toFile} from 'openai'
 import type {Sql} from '../../src/lib/db.js'
-import {apiCleaner, executePrune, partialFailure, planPrune, type PruneDeps} from '../../src/lib/prune.js'
+import {executePrune, partialFailure, planPrune, type PruneDeps} from '../../src/lib/prune.js'
 import {createOpenAIProvider} from '../../src/lib/training/openai-provider.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
@@ -32,7 +32,7 @@ describe('prune', () => {
   beforeEach(async () => {
     outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-prune-'))
     const client = openai.client({maxRetries: 0})
-    deps = {db: database.db, api: apiCleaner(createOpenAIProvider(client), client), outDir, archiveDir: path.join(outDir, 'archive'), now: NOW}
+    deps = {db: database.db, api: createOpenAIProvider(client), outDir, archiveDir: path.join(outDir, 'archive'), now: NOW}
     const {sql} = database
     await sql`truncate loopft_models, loopft_training_jobs, loopft_promotions, loopft_config, loopft_eval_answers, loopft_evaluations, loopft_deleted_files, loopft_archives`
     for (const name of ['old', 'served', 'canary', 'previous', 'evaluating', 'young', 'shares']) {

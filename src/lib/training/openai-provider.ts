@@ -79,6 +79,10 @@ export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: numb
       await client.models.delete(model)
     }),
 
+    deleteFile: (fileId) => call(async () => {
+      await client.files.delete(fileId)
+    }),
+
     canFineTune: async (baseModel) => {
       try {
         await client.fineTuning.jobs.list({limit: 1})

@@ -26,6 +26,8 @@ export interface TrainingProvider {
   readStepMetrics(fileId: string): Promise<StepMetrics[]>
   cancelJob(jobId: string): Promise<TrainingJob>
   deleteModel(model: string): Promise<void>
+  /** Deletes an uploaded file (prune and forget remove training data from the provider). */
+  deleteFile(fileId: string): Promise<void>
   /** A cheap probe that creates nothing: does the key list fine-tuning jobs, and can it see the base model? */
   canFineTune(baseModel: string): Promise<FineTuneProbe>
 }
