@@ -3,7 +3,7 @@ import {renderFields, renderTable} from '../cli/render.js'
 import {readStatus, type LoopStatus} from '../lib/training/status.js'
 
 export default class Status extends LoopftCommand {
-  static summary = 'Show recent export runs, fine-tuning jobs, candidate models, what is served, and the cost spent this month.'
+  static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, candidate models, what is served, and the cost spent this month.'
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
   static flags = {'database-url': sharedFlags['database-url']}
 
@@ -21,6 +21,11 @@ export default class Status extends LoopftCommand {
       'Fine-tuning jobs',
       renderTable(this.terminal, ['job', 'status', 'base', 'examples', 'estimate', 'actual', 'model'], status.jobs.map((job) => [
         job.jobId ?? `(attempt ${job.id}, no job)`, job.status, job.baseModel, job.examples, usd(job.estimatedCostUsd), usd(job.actualCostUsd), job.fineTunedModel,
+      ])),
+      '',
+      'Weekly cycles',
+      renderTable(this.terminal, ['cycle', 'status', 'started', 'steps', 'candidate'], status.cycles.map((cycle) => [
+        cycle.id, cycle.status, day(cycle.startedAt), Object.entries(cycle.steps).map(([step, state]) => `${step}:${state?.state}`).join(' '), cycle.candidate,
       ])),
       '',
       'Candidates',

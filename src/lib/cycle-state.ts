@@ -32,6 +32,12 @@ interface Row {
   started_at: Date
 }
 
+/** The latest weekly cycles, newest first (loopft status). */
+export async function recentCycles(sql: Sql, limit: number): Promise<CycleRow[]> {
+  const rows = await sql<Row[]>`select * from loopft_cycles order by started_at desc, id desc limit ${limit}`
+  return rows.map(toCycle)
+}
+
 /** The unfinished cycle a crashed or interrupted run left, if any. */
 export async function findRunningCycle(sql: Sql): Promise<CycleRow | undefined> {
   const [row] = await sql<Row[]>`select * from loopft_cycles where status = 'running'`

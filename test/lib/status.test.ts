@@ -15,7 +15,7 @@ describe('readStatus', () => {
 
   it('is empty on a fresh database', async () => {
     const status = await readStatus(t.sql)
-    assert.deepEqual([status.exportRuns, status.jobs, status.candidates, status.serving.model, status.cost.spentThisMonthUsd], [[], [], [], null, 0])
+    assert.deepEqual([status.exportRuns, status.jobs, status.candidates, status.cycles, status.serving.model, status.cost.spentThisMonthUsd], [[], [], [], [], null, 0])
   })
 
   it('shows runs, jobs, candidates, the served model and what this month cost', async () => {
@@ -31,7 +31,9 @@ describe('readStatus', () => {
     await intent('d', 8) // never left 'uploading': nothing spent
     await registerCandidate(t.sql, {name: 'ft:gpt-4o-mini-2024-07-18:org::aaaa1111', baseModel: 'gpt-4o-mini-2024-07-18', jobId: 'ftjob-a'})
     await t.sql`insert into loopft_config (key, value) values ('serving', ${t.sql.json({model: 'ft:gpt-4o-mini-2024-07-18:org::zzzz9999', canary: null})})`
+    await t.sql`insert into loopft_cycles (status, steps, candidate, finished_at) values ('succeeded', ${t.sql.json({tune: {state: 'done', detail: 'ftjob-a'}})}, 'ft:gpt-4o-mini-2024-07-18:org::aaaa1111', now())`
     const status = await readStatus(t.sql, {monthlyBudgetUsd: 20})
+    assert.deepEqual(status.cycles.map((cycle) => [cycle.status, cycle.steps.tune?.state, cycle.candidate]), [['succeeded', 'done', 'ft:gpt-4o-mini-2024-07-18:org::aaaa1111']])
     assert.deepEqual(status.exportRuns.map((run) => [run.status, run.examplesWritten]), [['succeeded', 42]])
     assert.deepEqual(status.jobs.map((job) => job.jobId), [null, 'ftjob-c', 'ftjob-b', 'ftjob-a'])
     assert.deepEqual(status.candidates.map((model) => model.name), ['ft:gpt-4o-mini-2024-07-18:org::aaaa1111'])

@@ -1,3 +1,4 @@
+import {recentCycles, type CycleRow} from '../cycle-state.js'
 import type {Sql} from '../db.js'
 import {listModels, type RegisteredModel} from '../registry.js'
 import {readServingConfig, type ServingConfig} from '../serving-row.js'
@@ -17,11 +18,12 @@ export interface LoopStatus {
   exportRuns: ExportRunSummary[]
   jobs: TrainingRecord[]
   candidates: RegisteredModel[]
+  cycles: CycleRow[]
   serving: Pick<ServingConfig, 'model' | 'canary' | 'version'>
   cost: {spentThisMonthUsd: number; monthlyBudgetUsd: number | null}
 }
 
-/** Everything `loopft status` shows: recent runs and jobs, candidates, what serves, and this month's spend. */
+/** Everything `loopft status` shows: recent runs, jobs and cycles, candidates, what serves, and this month's spend. */
 export async function readStatus(sql: Sql, options: {limit?: number; monthlyBudgetUsd?: number; now?: Date} = {}): Promise<LoopStatus> {
   const limit = options.limit ?? 5
   const runs = await sql<{id: string; status: string; window_start: Date; window_end: Date; finished_at: Date | null; examples_written: string; error: string | null}[]>`
@@ -35,6 +37,7 @@ export async function readStatus(sql: Sql, options: {limit?: number; monthlyBudg
     })),
     jobs: await recentRecords(sql, limit),
     candidates: await listModels(sql, {statuses: ['candidate'], limit}),
+    cycles: await recentCycles(sql, limit),
     serving: {model: serving.model, canary: serving.canary, version: serving.version},
     cost: {spentThisMonthUsd: await spentThisMonth(sql, options.now ?? new Date()), monthlyBudgetUsd: options.monthlyBudgetUsd ?? null},
   }
