@@ -13,7 +13,7 @@ export default class Status extends LoopftCommand {
     const {sql} = await this.openDatabase(config)
     const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
     const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(value < 1 ? 4 : 2)}`)
-    const day = (value: Date | null) => value?.toISOString().slice(0, 16).replace('T', ' ') ?? ''
+    const day = (value: Date | string | null) => (value === null ? '' : new Date(value).toISOString().slice(0, 16).replace('T', ' '))
     this.log([
       'Export runs',
       renderTable(this.terminal, ['id', 'status', 'window end', 'examples', 'error'], status.exportRuns.map((run) => [run.id, run.status, day(run.windowEnd), run.examplesWritten, run.error])),
