@@ -42,7 +42,7 @@ export default class WatchJob extends LoopftCommand {
         ['trained tokens', result.trainedTokens],
         ['actual cost', result.actualCostUsd === null ? 'unknown' : `$${result.actualCostUsd.toFixed(result.actualCostUsd < 1 ? 4 : 2)}`],
         ['step metrics', result.metrics.last === null ? 'none' : `${result.metrics.steps} steps; last: ${Object.entries(result.metrics.last).map(([key, value]) => `${key}=${value}`).join(' ')}`],
-        ['next', `loopft evaluate ${result.fineTunedModel}`],
+        ['next', `loopft evaluate --candidate ${result.fineTunedModel}`],
       ]))
       return result
     } catch (error) {
