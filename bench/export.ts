@@ -4,7 +4,8 @@
  * Loads generated chat traffic (about 250 bytes a message, personal data every
  * 300 bytes or so) into a scratch schema of the real Postgres, then in the same
  * run times `\copy (select row_to_json(m) …) to FILE` and `loopft export`
- * (a child process, so its peak RSS is its own) at 1M and 3M messages.
+ * (bin/run.js started as users start it, so with its shebang's V8 options, in
+ * a child process whose peak RSS is its own) at 1M and 3M messages.
  * Targets: export ≤ 1.5× COPY; peak RSS < 200 MB and flat from 1M to 3M.
  * Options: BENCH_MESSAGES=1000000,3000000  LOOPFT_BENCH_DATABASE_URL=…
  */
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
       const [{bytes}] = await sql<{bytes: string}[]>`select sum(octet_length(content))::bigint as bytes from conversation_messages`
       await sql`vacuum analyze conversation_messages`.catch(() => {})
       const copy = await timeCopy(workDir)
+      // Each size is a first export: nothing in the master yet.
+      await sql`truncate loopft_examples, loopft_export_runs cascade`
       const exported = await timeExport(workDir, size)
       rows.push({
         messages: size,
@@ -100,7 +103,7 @@ async function timeCopy(workDir: string): Promise<number> {
 async function timeExport(workDir: string, size: number): Promise<{ms: number; maxRssKb: number; examples: number}> {
   const outDir = path.join(workDir, `out-${size}`)
   const started = performance.now()
-  const {stdout, stderr} = await run('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, 'bin/run.js', 'export', '--since', WINDOW_START.toISOString(), '--until', '2100-01-01T00:00:00Z', '--out', outDir, '--json'], {
+  const {stdout, stderr} = await run('/usr/bin/time', ['-f', 'maxrss=%M', path.resolve('bin/run.js'), 'export', '--since', WINDOW_START.toISOString(), '--until', '2100-01-01T00:00:00Z', '--out', outDir, '--json'], {
     env: {...process.env, DATABASE_URL: `${DATABASE_URL}?search_path=${SCHEMA}`, LOOPFT_MAX_BYTES: '2GB'},
     maxBuffer: 1 << 26,
   })

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
+import {CLI_NODE_OPTIONS} from '../cli/node-options.js'
 import {LoopftCommand} from '../cli/base-command.js'
 import {scheduleTarget} from '../lib/schedule.js'
 import {applySchedule, systemRunner, type ScheduleRequest, type ScheduleResult} from '../lib/schedule-install.js'
@@ -31,7 +32,7 @@ export default class Schedule extends LoopftCommand {
     const target = scheduleTarget({
       workingDirectory: process.cwd(),
       home: config.home,
-      command: [process.execPath, path.join(this.config.root, 'bin', 'run.js')],
+      command: [process.execPath, ...CLI_NODE_OPTIONS, path.join(this.config.root, 'bin', 'run.js')],
       path: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       envFile: flags['env-file'],
     })

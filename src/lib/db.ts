@@ -11,7 +11,14 @@ export interface Database {
   readonly sql: Sql
   /** 'pglite' is the embedded default: advisory locks and NOTIFY do not work across its connections. */
   readonly kind: 'postgres' | 'pglite'
+  /** How another thread opens its own connection to the same server (servers only; never logged: the URL may hold a password). */
+  readonly server?: ServerAddress
   close(): Promise<void>
+}
+
+export interface ServerAddress {
+  url: string
+  parameters: Record<string, string>
 }
 
 export interface DatabaseOptions {
@@ -39,13 +46,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openServer(url: string, options: DatabaseOptions): Promise<Database> {
-  const sql = postgres(url, {
-    ...SHARED_OPTIONS,
-    max: options.max ?? 4,
-    connection: connectionParameters(options),
-  }) as unknown as Sql
+  const server = {url, parameters: connectionParameters(options)}
+  const sql = connectServer(server, options.max ?? 4)
   await ping(sql)
-  return {sql, kind: 'postgres', close: () => sql.end({timeout: 5})}
+  return {sql, kind: 'postgres', server, close: () => sql.end({timeout: 5})}
+}
+
+/** A postgres.js pool of up to `max` connections to a server. */
+export function connectServer(server: ServerAddress, max: number): Sql {
+  return postgres(server.url, {...SHARED_OPTIONS, max, connection: server.parameters}) as unknown as Sql
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {

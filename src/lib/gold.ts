@@ -90,7 +90,12 @@ function hashPrompt(messages: GoldMessage[]): string {
  * @example normalisePrompt('  What BPM is House?? ') // 'what bpm is house'
  */
 export function normalisePrompt(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  return collapseNonWords(text.normalize('NFKC').toLowerCase())
+}
+
+/** Every run of characters other than letters and digits to one space, trimmed. */
+function collapseNonWords(text: string): string {
+  return text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
 }
 
 /**
@@ -104,23 +109,45 @@ export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Se
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/
-const FIRST_WORD = /[A-Za-z0-9]+/
+const FIRST_WORD = /[\p{L}\p{N}]+/u
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u
 
 /**
- * A fast exact test for "is this user message a gold prompt": for ASCII text
- * the first word must start some gold key before the full normalisation runs
- * (NFKC leaves ASCII alone, so the shortcut cannot miss); other text is always
- * normalised. Export calls it on every user message.
+ * A fast exact test for "is this user message a gold prompt": the first and
+ * last words of the NFKC, lowercased text must be those of one gold key
+ * before the costly collapse of everything else runs. ASCII text (NFKC leaves
+ * it alone, and lowercasing a word does not depend on its neighbours) is not
+ * even copied. Export calls it on every user message.
  */
 export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
-  const firstWords = new Set([...keys].map((key) => key.split(' ', 1)[0]))
+  const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
   return (text) => {
-    if (ASCII_ONLY.test(text)) {
-      const first = FIRST_WORD.exec(text)
-      if (first === null || !firstWords.has(first[0].toLowerCase())) return false
-    }
-    return keys.has(normalisePrompt(text))
+    const normalised = ASCII_ONLY.test(text) ? text : text.normalize('NFKC').toLowerCase()
+    const first = FIRST_WORD.exec(normalised)
+    if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
+    return keys.has(collapseNonWords(normalised.toLowerCase()))
   }
+}
+
+/** First and last word as one set key; a one-word text's word is both. */
+function endsOf(firstWord: string, lastWord: string): string {
+  return `${firstWord}\u0000${lastWord}`
+}
+
+/** The last run of letters and digits, found from the end so long texts cost nothing. */
+function lastWord(text: string): string {
+  let end = text.length
+  while (end > 0 && !WORD_CHARACTER.test(codePointBefore(text, end))) end -= codePointBefore(text, end).length
+  let start = end
+  while (start > 0 && WORD_CHARACTER.test(codePointBefore(text, start))) start -= codePointBefore(text, start).length
+  return text.slice(start, end)
+}
+
+/** The code point (one or two UTF-16 units) that ends at `index`. */
+function codePointBefore(text: string, index: number): string {
+  const low = text.charCodeAt(index - 1)
+  const isPair = low >= 0xdc00 && low <= 0xdfff && index >= 2 && text.charCodeAt(index - 2) >= 0xd800 && text.charCodeAt(index - 2) <= 0xdbff
+  return text.slice(isPair ? index - 2 : index - 1, index)
 }
 
 /** The text of a chat message's content: a string, or the text parts of an array (images ignored). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {CLI_NODE_OPTIONS} from '../../src/cli/node-options.js'
 import {runLoopft as loopft} from '../support/run-cli.js'
 
 describe('loopft schedule', () => {
@@ -20,6 +21,15 @@ describe('loopft schedule', () => {
     assert.equal(status, 0)
     assert.match(json.crontab.block, /^0 2 \* \* \* cd .+ export --since last >> .+export\.log 2>&1$/m)
     assert.equal(json.systemd.units.length, 6)
+  })
+
+  it('starts node with the options bin/run.js carries in its shebang', async () => {
+    const {json} = await loopft(['schedule', '--print', '--json'], env)
+    const shebang = (await fs.readFile('bin/run.js', 'utf8')).split('\n', 1)[0]
+    assert.equal(shebang, `#!/usr/bin/env -S node ${CLI_NODE_OPTIONS.join(' ')}`)
+    for (const line of json.crontab.block.split('\n').filter((line: string) => line.includes('export --since'))) {
+      assert.ok(line.includes(` ${CLI_NODE_OPTIONS.join(' ')} `), line)
+    }
   })
 
   it('--install crontab is idempotent and --uninstall reverses it', async () => {

@@ -9,7 +9,7 @@ import {archiveFile} from '../../src/lib/archive.js'
 import {exportConversations} from '../../src/lib/export/index.js'
 import {forgetFailure, forgetUser, type ForgetDeps} from '../../src/lib/forget.js'
 import {createRedactor} from '../../src/lib/redact/index.js'
-import {forgottenUserCheck, loadTombstones, tombstoneHash} from '../../src/lib/tombstones.js'
+import {loadTombstones, tombstoneHash} from '../../src/lib/tombstones.js'
 import {createOpenAIProvider} from '../../src/lib/training/openai-provider.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
@@ -28,8 +28,8 @@ describe('forget', () => {
     await database.sql`insert into conversation_messages (conversation_id, user_id, role, content, created_at) values (${conversation}, ${user}, ${role}, ${content}, ${at})`
   }
 
-  const runExport = (since: string, until: string, isForgotten?: (userId: string) => boolean) =>
-    exportConversations(database.db, {since, until, outDir, maxBytes: 50_000_000, maxExampleTokens: 65_536, redactor: createRedactor(), isForgotten})
+  const runExport = (since: string, until: string, forgottenUsers?: ReadonlySet<string>) =>
+    exportConversations(database.db, {since, until, outDir, maxBytes: 50_000_000, maxExampleTokens: 65_536, redactor: createRedactor(), forgottenUsers})
 
   async function allExportText(): Promise<string> {
     const texts: string[] = []
@@ -110,9 +110,9 @@ describe('forget', () => {
     await forgetUser(deps, 'alice', {dryRun: false})
     await message('a3', 'alice', 'user', 'Zebrafinch again, a late import', '2026-11-22T09:00:00Z')
     await message('a3', 'alice', 'assistant', 'Zebrafinch noted', '2026-11-22T09:00:05Z')
-    const isForgotten = await forgottenUserCheck(database.sql)
-    const result = await runExport('2026-11-22T00:00:00Z', '2026-11-23T00:00:00Z', isForgotten)
-    assert.deepEqual([result.examplesWritten, (await allExportText()).includes('Zebrafinch'), isForgotten('bob')], [0, false, false])
+    const forgottenUsers = await loadTombstones(database.sql)
+    const result = await runExport('2026-11-22T00:00:00Z', '2026-11-23T00:00:00Z', forgottenUsers)
+    assert.deepEqual([result.examplesWritten, (await allExportText()).includes('Zebrafinch'), forgottenUsers.has(tombstoneHash('bob'))], [0, false, false])
   })
 
   it('reports a failed upload deletion as PARTIAL, keeps the lineage, and finishes when run again', async () => {

@@ -79,9 +79,10 @@ describe('gold', () => {
 describe('gold/createGoldPromptMatcher', () => {
   it('matches exactly what normalisePrompt matches, ASCII or not', async () => {
     const {createGoldPromptMatcher, normalisePrompt} = await import('../../src/lib/gold.js')
-    const keys = new Set(['what bpm is house', 'ｗｈａｔ key is techno'.normalize('NFKC').toLowerCase(), 'café royalties'])
+    const tricky = ['İstanbul gigs?', 'tour ΟΔΟΣ.Α', 'tour dates 𝐀𝐁 🎸', 'ﬁnal mix']
+    const keys = new Set(['what bpm is house', 'ｗｈａｔ key is techno'.normalize('NFKC').toLowerCase(), 'café royalties', ...tricky.map(normalisePrompt)])
     const isGold = createGoldPromptMatcher(keys)
-    const probes = ['What BPM is House??', '  what   bpm is house', 'Whatever bpm', 'ＷＨＡＴ key is techno', 'Café royalties!', 'cafe royalties', '', '!!!', 'bpm what is house']
+    const probes = ['What BPM is House??', '  what   bpm is house', 'Whatever bpm', 'ＷＨＡＴ key is techno', 'Café royalties!', 'cafe royalties', '', '!!!', 'bpm what is house', 'WHAT BPM IS HOUSE...', 'what bpm is house 2', 'what bpm is houses', 'what bpm is house\n\n', ...tricky, 'ISTANBUL gigs', 'tour ΟΔΟΣ Α', 'tour dates ab', 'final mix!', 'ﬁnal mix 🎸🎸']
     for (const probe of probes) assert.equal(isGold(probe), keys.has(normalisePrompt(probe)), probe)
   })
 })

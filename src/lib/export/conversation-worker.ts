@@ -1,12 +1,14 @@
 import {parentPort, workerData} from 'node:worker_threads'
-import type {SourceConversation} from './source.js'
-import {contextFromSettings, processBatch, type ProcessSettings} from './worker-pool.js'
+import {processBatch} from './process.js'
+import type {SourceBatch} from './source.js'
+import {contextFromSettings, type ProcessSettings} from './worker-pool.js'
 
 const context = contextFromSettings(workerData as ProcessSettings)
 
-parentPort!.on('message', ({id, batch}: {id: number; batch: SourceConversation[]}) => {
+parentPort!.on('message', ({id, batch}: {id: number; batch: SourceBatch}) => {
   try {
-    parentPort!.postMessage({id, batch: processBatch(batch, context)})
+    const processed = processBatch(batch, context)
+    parentPort!.postMessage({id, batch: processed}, [processed.utf8.buffer])
   } catch (error) {
     parentPort!.postMessage({id, error: (error as Error).message})
   }

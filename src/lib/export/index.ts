@@ -1,19 +1,18 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {TransactionSql} from 'postgres'
-import type {Database, Sql} from '../db.js'
+import {connectServer, type Database, type Sql} from '../db.js'
 import {LoopftError} from '../errors.js'
 import {withRunLock} from '../locks.js'
-import {forgottenUserCheck} from '../tombstones.js'
+import {loadTombstones} from '../tombstones.js'
 import type {RedactOptions, Redactor} from '../redact/index.js'
-import {bump} from './examples.js'
 import {dailyFileTakenByOtherRun, failRun, readRun, startRun, type ExportRunRecord} from './ledger.js'
 import {PartWriter} from './part-writer.js'
 import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink} from './sink.js'
-import {addTally, emptyTally, type Tally} from './process.js'
-import {streamConversations, type SourceConversation} from './source.js'
-import {contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor, type ProcessedBatch} from './worker-pool.js'
+import {addTally, emptyTally, type ProcessedBatch, type Tally} from './process.js'
+import {streamCopyBatches, streamCursorBatches, type SourceBatch} from './source.js'
+import {contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
 import {resolveWindow, type ExportWindow} from './window.js'
 
 export type {ExportRunRecord} from './ledger.js'
@@ -35,8 +34,8 @@ export interface ExportOptions {
   workers?: number
   /** normalisePrompt() keys of the gold set: examples with such a user message never reach training. */
   goldKeys?: ReadonlySet<string>
-  /** True for a user erased by forget; default: the tombstones recorded in the database. */
-  isForgotten?: (userId: string) => boolean
+  /** tombstoneHash() of each user erased by forget; default: the tombstones recorded in the database. */
+  forgottenUsers?: ReadonlySet<string>
   now?: Date
   onProgress?: (progress: ExportProgress) => void
 }
@@ -53,13 +52,6 @@ export interface ExportResult extends ExportRunRecord {
   examplesSplit: number
 }
 
-interface RunTally extends Tally {
-  messagesRead: number
-  conversations: number
-}
-
-const BATCH_ROWS = 2000
-
 /**
  * The daily job: streams the window's messages, redacts them, builds chat
  * fine-tuning examples and writes the daily file and the de-duplicated master,
@@ -72,11 +64,11 @@ export async function exportConversations(db: Database, options: ExportOptions):
     await fs.mkdir(options.outDir, {recursive: true})
     await recoverInterruptedRuns(db.sql, options.outDir)
     const window = await resolveWindow(db.sql, options.since, options.until, options.now ?? new Date())
-    const isForgotten = options.isForgotten ?? (await forgottenUserCheck(db.sql))
+    const forgottenUsers = options.forgottenUsers ?? (await loadTombstones(db.sql))
     const runId = await startRun(db.sql, window, options.outDir)
-    const tally: RunTally = {messagesRead: 0, conversations: 0, ...emptyTally()}
+    const tally = emptyTally()
     try {
-      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(tx, runId, window, {...options, isForgotten}, tally))
+      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(db, tx, runId, window, {...options, forgottenUsers}, tally))
       await publishFiles(db.sql, runId, pending)
       const record = await readRun(db.sql, runId)
       return {...record, window: {start: window.start.toISOString(), end: window.end.toISOString(), startFrom: window.startFrom}, examplesTooLarge: tooLarge, examplesSplit: tally.examplesSplit}
@@ -87,14 +79,22 @@ export async function exportConversations(db: Database, options: ExportOptions):
   })
 }
 
-async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow, options: ExportOptions, tally: RunTally) {
+async function writeRun(db: Database, tx: TransactionSql, runId: number, window: ExportWindow, options: ExportOptions, tally: Tally) {
   const dailyBase = await dailyFileBase(tx, options.outDir, window, runId)
   const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false, hashParts: true})
   const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true, hashParts: false})
   const sink = await ExampleSink.open(tx, runId, daily, master)
   const processor = createProcessor(options)
   try {
-    await processConversations(tx, window, options, processor, sink, tally)
+    // A server streams the rows with COPY on a client of its own: after a COPY stream postgres.js can leave a
+    // pooled connection unusable (porsager/postgres#499). The embedded default reads through a cursor in this transaction.
+    const copySql = db.server === undefined ? undefined : connectServer(db.server, 1)
+    try {
+      const source = copySql === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copySql, window)
+      await processConversations(source, options, processor, sink, tally)
+    } finally {
+      await copySql?.end({timeout: 5})
+    }
     if (tally.verifyFindings > 0) {
       throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) after redaction; no file was published`, {
         suggestion: 'report the pattern (loopft redact --stats on a sample) so the redactor learns it',
@@ -122,44 +122,32 @@ async function writeRun(tx: TransactionSql, runId: number, window: ExportWindow,
 }
 
 /**
- * Reads conversations and hands them out in batches; results are consumed in
- * submission order, so files are identical whatever the number of workers, and
- * at most a few batches are in flight, so memory stays flat.
+ * Hands batches of whole conversations to the processor; results are consumed
+ * in submission order, so files are identical whatever the number of workers,
+ * and at most a few batches are in flight, so memory stays flat.
  */
-async function processConversations(tx: TransactionSql, window: ExportWindow, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: RunTally): Promise<void> {
+async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally): Promise<void> {
   const inFlight: Array<Promise<ProcessedBatch>> = []
   const maxInFlight = 4 * Math.max(1, options.workers ?? 0)
   const consumeOldest = async () => {
-    const {lines, tally: delta} = await inFlight.shift()!
+    const {utf8, lines, tally: delta} = await inFlight.shift()!
     addTally(tally, delta)
-    for (const line of lines) await sink.add(line)
+    let offset = 0
+    for (const line of lines) {
+      await sink.add(line, utf8.subarray(offset, offset + line.byteLength))
+      offset += line.byteLength
+    }
     options.onProgress?.({messagesRead: tally.messagesRead, conversations: tally.conversations, examples: sink.counts.written})
   }
-  let batch: SourceConversation[] = []
-  let batchRows = 0
-  const submit = async () => {
+  for await (const batch of source) {
     inFlight.push(processor.submit(batch))
-    batch = []
-    batchRows = 0
     while (inFlight.length > maxInFlight) await consumeOldest()
   }
-  for await (const conversation of streamConversations(tx, window)) {
-    tally.messagesRead += conversation.rows.length
-    tally.conversations += 1
-    if (options.isForgotten !== undefined && [...conversation.userIds].some(options.isForgotten)) {
-      bump(tally.skipped, 'forgotten_user', conversation.rows.length)
-      continue
-    }
-    batch.push(conversation)
-    batchRows += conversation.rows.length
-    if (batchRows >= BATCH_ROWS) await submit()
-  }
-  if (batch.length > 0) await submit()
   while (inFlight.length > 0) await consumeOldest()
 }
 
 function createProcessor(options: ExportOptions): ConversationProcessor {
-  const settings = {redaction: options.redaction ?? {}, goldKeys: [...(options.goldKeys ?? [])], systemPrompt: options.systemPrompt, maxExampleTokens: options.maxExampleTokens}
+  const settings = {redaction: options.redaction ?? {}, goldKeys: [...(options.goldKeys ?? [])], forgottenUsers: [...(options.forgottenUsers ?? [])], systemPrompt: options.systemPrompt, maxExampleTokens: options.maxExampleTokens}
   if (options.redactor !== undefined) return inlineProcessor({...contextFromSettings(settings), redactor: options.redactor})
   return (options.workers ?? 0) > 0 ? workerProcessor(settings, options.workers!) : inlineProcessor(contextFromSettings(settings))
 }

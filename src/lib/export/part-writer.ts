@@ -38,7 +38,7 @@ interface OpenPart {
 export class PartWriter {
   private part = 1
   private current?: OpenPart
-  private buffer: string[] = []
+  private buffer: Uint8Array[] = []
   private bufferedBytes = 0
   private readonly done: PendingFile[] = []
   private readonly hashes: string[] = []
@@ -54,9 +54,9 @@ export class PartWriter {
     return writer
   }
 
-  /** Appends one line (ending in \n); returns the final path of its part, or undefined when the line alone exceeds maxBytes. */
-  async write(line: string): Promise<string | undefined> {
-    const size = Buffer.byteLength(line)
+  /** Appends one line (UTF-8, ending in \n); returns the final path of its part, or undefined when the line alone exceeds maxBytes. */
+  async write(line: Uint8Array): Promise<string | undefined> {
+    const size = line.byteLength
     if (size > this.options.maxBytes) return undefined
     const current = this.current ?? (await this.openPart())
     if (current.bytes + this.bufferedBytes + size > this.options.maxBytes) {
@@ -104,7 +104,7 @@ export class PartWriter {
 
   private async flush(): Promise<void> {
     if (this.current === undefined || this.buffer.length === 0) return
-    const chunk = this.buffer.join('')
+    const chunk = Buffer.concat(this.buffer, this.bufferedBytes)
     await this.current.handle.write(chunk)
     this.current.hash?.update(chunk)
     this.current.bytes += this.bufferedBytes

@@ -1,18 +1,38 @@
 import {createHash} from 'node:crypto'
 import type {Redactor} from '../redact/index.js'
+import {tombstoneHash} from '../tombstones.js'
+import {decodeSourceRows} from './copy-text.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
-import type {ExampleLine} from './sink.js'
-import {admitMessage, type SourceConversation} from './source.js'
+import {admitMessage, groupConversations, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
   redactor: Redactor
   isGoldPrompt?: (text: string) => boolean
+  /** tombstoneHash() of every forgotten user: their conversations never reach training. */
+  forgottenUsers: ReadonlySet<string>
   systemPrompt?: string
   maxExampleTokens: number
 }
 
-/** What one conversation adds to the run's counts. */
+/** One training line of a processed batch: the next `byteLength` bytes of the batch's `utf8`. */
+export interface ExampleLine {
+  sha256: string
+  byteLength: number
+  conversationId: string
+  userIds: string[]
+}
+
+/** A batch's training lines: their UTF-8 text back to back, and what each one is. */
+export interface ProcessedBatch {
+  utf8: Uint8Array<ArrayBuffer>
+  lines: ExampleLine[]
+  tally: Tally
+}
+
+/** What a batch adds to the run's counts. */
 export interface Tally {
+  messagesRead: number
+  conversations: number
   examplesSplit: number
   verifyFindings: number
   redactions: Record<string, number>
@@ -20,10 +40,12 @@ export interface Tally {
 }
 
 export function emptyTally(): Tally {
-  return {examplesSplit: 0, verifyFindings: 0, redactions: {}, skipped: {}}
+  return {messagesRead: 0, conversations: 0, examplesSplit: 0, verifyFindings: 0, redactions: {}, skipped: {}}
 }
 
 export function addTally(into: Tally, from: Tally): void {
+  into.messagesRead += from.messagesRead
+  into.conversations += from.conversations
   into.examplesSplit += from.examplesSplit
   into.verifyFindings += from.verifyFindings
   for (const [key, count] of Object.entries(from.redactions)) bump(into.redactions, key, count)
@@ -31,17 +53,55 @@ export function addTally(into: Tally, from: Tally): void {
 }
 
 /**
+ * A batch of whole conversations → their training lines, packed into one
+ * buffer that a worker can hand back without copying. Pure CPU work, so it
+ * runs the same inline or in a worker thread.
+ */
+export function processBatch(batch: SourceBatch, context: ProcessContext): ProcessedBatch {
+  const tally = emptyTally()
+  const conversations = 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
+  const texts: string[] = []
+  const lines: Array<Omit<ExampleLine, 'sha256' | 'byteLength'>> = []
+  for (const conversation of conversations) {
+    tally.messagesRead += conversation.rows.length
+    tally.conversations += 1
+    for (const text of processConversation(conversation, context, tally)) {
+      texts.push(text)
+      lines.push({conversationId: conversation.conversationId, userIds: [...conversation.userIds]})
+    }
+  }
+  return {...packLines(texts, lines), tally}
+}
+
+/** The lines' UTF-8 bytes back to back, each hashed from its bytes. */
+function packLines(texts: string[], lines: Array<Omit<ExampleLine, 'sha256' | 'byteLength'>>): Omit<ProcessedBatch, 'tally'> {
+  let total = 0
+  for (const text of texts) total += Buffer.byteLength(text)
+  const buffer = Buffer.from(new ArrayBuffer(total))
+  const packed: ExampleLine[] = []
+  let offset = 0
+  for (const [index, text] of texts.entries()) {
+    const byteLength = buffer.write(text, offset)
+    packed.push({...lines[index], byteLength, sha256: createHash('sha256').update(buffer.subarray(offset, offset + byteLength)).digest('hex')})
+    offset += byteLength
+  }
+  return {utf8: new Uint8Array(buffer.buffer), lines: packed}
+}
+
+/**
  * One conversation → its training lines: admit, sanitise and redact each
  * message, build (and split) examples, drop gold prompts, and verify every
  * output message; an example with a finding is held back and counted.
- * Pure CPU work, so it runs the same inline or in a worker thread.
  */
-export function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally): ExampleLine[] {
+function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally): string[] {
+  if (isForgotten(conversation, context.forgottenUsers)) {
+    bump(tally.skipped, 'forgotten_user', conversation.rows.length)
+    return []
+  }
   const built = buildExamples(admittedMessages(conversation, context.redactor, tally), {systemPrompt: context.systemPrompt, maxExampleTokens: context.maxExampleTokens})
   for (const [reason, count] of Object.entries(built.skipped)) bump(tally.skipped, reason, count)
   if (built.split) tally.examplesSplit += 1
-  const userIds = [...conversation.userIds]
-  const lines: ExampleLine[] = []
+  const lines: string[] = []
   for (const messages of built.examples) {
     if (context.isGoldPrompt !== undefined && messages.some((message) => message.role === 'user' && context.isGoldPrompt!(message.content))) {
       bump(tally.skipped, 'gold_prompt')
@@ -52,10 +112,15 @@ export function processConversation(conversation: SourceConversation, context: P
       tally.verifyFindings += findings
       continue
     }
-    const line = `${JSON.stringify({messages})}\n`
-    lines.push({sha256: createHash('sha256').update(line).digest('hex'), line, conversationId: conversation.conversationId, userIds})
+    lines.push(`${JSON.stringify({messages})}\n`)
   }
   return lines
+}
+
+function isForgotten(conversation: SourceConversation, forgottenUsers: ReadonlySet<string>): boolean {
+  if (forgottenUsers.size === 0) return false
+  for (const userId of conversation.userIds) if (forgottenUsers.has(tombstoneHash(userId))) return true
+  return false
 }
 
 function admittedMessages(conversation: SourceConversation, redactor: Redactor, tally: Tally): ConversationMessage[] {

@@ -1,4 +1,5 @@
 import type {Sql, TransactionSql} from 'postgres'
+import {lastConversationStart} from './copy-text.js'
 import {sanitizeText} from './text.js'
 import type {ConversationMessage, TrainingRole} from './examples.js'
 
@@ -17,49 +18,124 @@ export interface SourceConversation {
   rows: SourceRow[]
 }
 
+/**
+ * What the reader hands to processing: COPY text of whole conversations (read
+ * on a Postgres server, passed to a worker without copying), or conversations
+ * already parsed by postgres.js (the embedded default).
+ */
+export type SourceBatch = CopyBatch | {conversations: SourceConversation[]}
+
+export interface CopyBatch {
+  copyText: Uint8Array<ArrayBuffer>
+}
+
 const FETCH_SIZE = 5000
+const BATCH_BYTES = 512 * 1024
 const TRAINING_ROLES = new Set<string>(['system', 'user', 'assistant'])
 const KNOWN_ROLES = new Set<string>([...TRAINING_ROLES, 'tool'])
 
-/**
- * Streams the window's messages through a server-side cursor, ordered by
- * conversation and time, and yields one conversation at a time: memory holds
- * one fetch and one conversation, whatever the number of rows.
- * Image parts are flagged in SQL so their (possibly large) payloads never travel.
- */
-export async function* streamConversations(tx: TransactionSql | Sql, window: {start: Date; end: Date}): AsyncGenerator<SourceConversation> {
-  // The planner would otherwise optimise a cursor for its first 10% of rows; export reads them all.
-  await tx`set local cursor_tuple_fraction = 1`
-  await tx`
-    declare loopft_export_cursor no scroll cursor for
+/** The window's messages, ordered by conversation and time; image parts are flagged in SQL so their payloads never travel. */
+function windowQuery(sql: TransactionSql | Sql, window: {start: Date; end: Date}, bindable: boolean) {
+  // COPY takes no bind parameters: the bounds are then literals from Date objects, never from input text.
+  const [start, end] = bindable ? [sql`${window.start}`, sql`${window.end}`] : [sql.unsafe(`'${window.start.toISOString()}'`), sql.unsafe(`'${window.end.toISOString()}'`)]
+  return sql`
     select conversation_id, user_id, role, content,
       coalesce(jsonb_path_exists(content_parts, '$[*] ? (@.type == "image_url" || @.type == "input_image" || @.type == "image")'), false) as has_image,
       case when content is null and jsonb_typeof(content_parts) = 'array'
         then (select string_agg(part->>'text', E'\n') from jsonb_array_elements(content_parts) part where part->>'type' in ('text', 'input_text'))
       end as parts_text
     from conversation_messages
-    where created_at >= ${window.start} and created_at < ${window.end}
+    where created_at >= ${start} and created_at < ${end}
     order by conversation_id, created_at, id`
-  let current: SourceConversation | undefined
+}
+
+/**
+ * Reads the window with COPY … TO STDOUT on its own connection of a Postgres
+ * server and yields about BATCH_BYTES of whole conversations at a time, as raw
+ * COPY text: rows are never parsed on this thread, and memory holds a batch
+ * and one conversation, whatever the number of rows.
+ */
+export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Date}): AsyncGenerator<CopyBatch> {
+  const readable = await sql`copy (${windowQuery(sql, window, false)}) to stdout`.readable()
+  // Chunks are copied into the batch at once, so no chunk object outlives a young-generation GC.
+  let batch = new Uint8Array(2 * BATCH_BYTES)
+  let used = 0
+  // Doubled while one conversation fills the batch, so a huge conversation is not re-scanned per chunk.
+  let threshold = BATCH_BYTES
+  for await (const chunk of readable as AsyncIterable<Buffer>) {
+    if (used + chunk.length > batch.length) batch = resized(batch, used, 2 * (used + chunk.length))
+    batch.set(chunk, used)
+    used += chunk.length
+    if (used < threshold) continue
+    const cut = lastConversationStart(Buffer.from(batch.buffer, 0, used))
+    if (cut === 0) {
+      threshold = 2 * used
+      continue
+    }
+    const rest = resized(batch.subarray(cut), used - cut, Math.max(2 * BATCH_BYTES, 2 * (used - cut)))
+    yield {copyText: batch.subarray(0, cut)}
+    batch = rest
+    used -= cut
+    threshold = BATCH_BYTES
+  }
+  if (used > 0) yield {copyText: batch.subarray(0, used)}
+}
+
+/** The first `used` bytes of `bytes` in a new buffer of `size` bytes, an ArrayBuffer of its own that can be transferred to a worker. */
+function resized(bytes: Uint8Array, used: number, size: number): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(size)
+  copy.set(bytes.subarray(0, used))
+  return copy
+}
+
+/**
+ * Reads the window through a server-side cursor inside the export's
+ * transaction (the embedded default multiplexes every connection onto one
+ * session, so a second connection's COPY is not an option there) and yields
+ * the whole conversations of each fetch; the last one waits for the next fetch.
+ */
+export async function* streamCursorBatches(tx: TransactionSql, window: {start: Date; end: Date}): AsyncGenerator<SourceBatch> {
+  // The planner would otherwise optimise a cursor for its first 10% of rows; export reads them all.
+  await tx`set local cursor_tuple_fraction = 1`
+  await tx`declare loopft_export_cursor no scroll cursor for ${windowQuery(tx, window, true)}`
   const fetchNext = () => tx<SourceRow[]>`fetch ${tx.unsafe(String(FETCH_SIZE))} from loopft_export_cursor`.execute()
   // The next fetch runs on the server while this one is being processed.
   let pending = fetchNext()
+  let held: SourceRow[] = []
   for (;;) {
     const rows = await pending
-    if (rows.length === FETCH_SIZE) pending = fetchNext()
-    for (const row of rows) {
-      if (current !== undefined && current.conversationId !== row.conversation_id) {
-        yield current
-        current = undefined
-      }
-      current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []}
-      current.rows.push(row)
-      if (row.user_id !== null) current.userIds.add(row.user_id)
-    }
-    if (rows.length < FETCH_SIZE) break
+    const more = rows.length === FETCH_SIZE
+    if (more) pending = fetchNext()
+    held = held.concat(rows)
+    if (!more) break
+    const cut = lastConversationIndex(held)
+    if (cut === 0) continue
+    yield {conversations: groupConversations(held.slice(0, cut))}
+    held = held.slice(cut)
   }
   await tx`close loopft_export_cursor`
-  if (current !== undefined) yield current
+  if (held.length > 0) yield {conversations: groupConversations(held)}
+}
+
+function lastConversationIndex(rows: SourceRow[]): number {
+  let index = rows.length - 1
+  while (index > 0 && rows[index - 1].conversation_id === rows[index].conversation_id) index -= 1
+  return index
+}
+
+/** Groups rows ordered by conversation (the rows of whole conversations) into conversations. */
+export function groupConversations(rows: SourceRow[]): SourceConversation[] {
+  const conversations: SourceConversation[] = []
+  let current: SourceConversation | undefined
+  for (const row of rows) {
+    if (current === undefined || current.conversationId !== row.conversation_id) {
+      current = {conversationId: row.conversation_id, userIds: new Set(), rows: []}
+      conversations.push(current)
+    }
+    current.rows.push(row)
+    if (row.user_id !== null) current.userIds.add(row.user_id)
+  }
+  return conversations
 }
 
 export type MessageVerdict = {ok: true; message: ConversationMessage; sanitized: boolean} | {ok: false; reason: string}

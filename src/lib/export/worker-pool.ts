@@ -1,26 +1,21 @@
 import {Worker} from 'node:worker_threads'
 import {createRedactor, type RedactOptions} from '../redact/index.js'
 import {createGoldPromptMatcher} from '../gold.js'
-import type {ExampleLine} from './sink.js'
-import type {SourceConversation} from './source.js'
-import {emptyTally, processConversation, type ProcessContext, type Tally} from './process.js'
+import type {SourceBatch} from './source.js'
+import {processBatch, type ProcessContext, type ProcessedBatch} from './process.js'
 
 /** Everything a worker needs to rebuild the processing context: plain data only. */
 export interface ProcessSettings {
   redaction: RedactOptions
   goldKeys: string[]
+  forgottenUsers: string[]
   systemPrompt?: string
   maxExampleTokens: number
 }
 
-export interface ProcessedBatch {
-  lines: ExampleLine[]
-  tally: Tally
-}
-
 export interface ConversationProcessor {
   /** Queues a batch; results come back in submission order. */
-  submit(batch: SourceConversation[]): Promise<ProcessedBatch>
+  submit(batch: SourceBatch): Promise<ProcessedBatch>
   close(): Promise<void>
 }
 
@@ -28,15 +23,10 @@ export function contextFromSettings(settings: ProcessSettings): ProcessContext {
   return {
     redactor: createRedactor(settings.redaction),
     isGoldPrompt: settings.goldKeys.length === 0 ? undefined : createGoldPromptMatcher(new Set(settings.goldKeys)),
+    forgottenUsers: new Set(settings.forgottenUsers),
     systemPrompt: settings.systemPrompt,
     maxExampleTokens: settings.maxExampleTokens,
   }
-}
-
-export function processBatch(batch: SourceConversation[], context: ProcessContext): ProcessedBatch {
-  const tally = emptyTally()
-  const lines = batch.flatMap((conversation) => processConversation(conversation, context, tally))
-  return {lines, tally}
 }
 
 export function inlineProcessor(context: ProcessContext): ConversationProcessor {
@@ -83,7 +73,7 @@ export function workerProcessor(settings: ProcessSettings, size: number): Conver
       if (failure !== undefined) return Promise.reject(failure)
       const id = nextId++
       const promise = new Promise<ProcessedBatch>((resolve, reject) => pending.set(id, {resolve, reject}))
-      workers[id % workers.length].postMessage({id, batch})
+      workers[id % workers.length].postMessage({id, batch}, 'copyText' in batch ? [batch.copyText.buffer] : [])
       return promise
     },
     async close() {

@@ -10,29 +10,43 @@ import type {Finding, PiiType} from './types.js'
 interface Rule {
   type: PiiType
   pattern: RegExp
+  /** Characters some match needs: most texts lack digits or '@', so most rules never scan them. */
+  requires: (has: Traits) => boolean
   /** Cheap test on the whole text before the pattern runs. */
   needs: RegExp
   accept: (value: string, text: string, index: number) => boolean
 }
 
+interface Traits {
+  at: boolean
+  colon: boolean
+  dot: boolean
+  digit: boolean
+}
+
+const DIGIT = /\d/
+const hasAt = (has: Traits) => has.at
+const hasDigit = (has: Traits) => has.digit
+
 const RULES: Rule[] = [
-  {type: 'EMAIL', needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
-  {type: 'URL', needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
+  {type: 'EMAIL', requires: hasAt, needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'HANDLE', requires: hasAt, needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'URL', requires: (has) => has.colon, needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
-  {type: 'URL', needs: /\S\.[^\s.]/, pattern: /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/gu, accept: isHostUrl},
-  {type: 'IP', needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
-  {type: 'CARD', needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
-  {type: 'IBAN', needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
-  {type: 'SSN', needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'URL', requires: (has) => has.dot, needs: /\S\.[^\s.]/, pattern: /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/gu, accept: isHostUrl},
+  {type: 'IP', requires: (has) => has.digit || has.colon, needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
+  {type: 'CARD', requires: hasDigit, needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
+  {type: 'IBAN', requires: hasDigit, needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'SSN', requires: hasDigit, needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
+  {type: 'PHONE', requires: hasDigit, needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
 
 /** Everything in `text` that still looks like one of `types`, minus allowed values. Overlaps keep the earlier, longer finding. */
 export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
   const findings: Finding[] = []
+  const has: Traits = {at: text.includes('@'), colon: text.includes(':'), dot: text.includes('.'), digit: DIGIT.test(text)}
   for (const rule of RULES) {
-    if (!types.has(rule.type) || !rule.needs.test(text)) continue
+    if (!rule.requires(has) || !types.has(rule.type) || !rule.needs.test(text)) continue
     rule.pattern.lastIndex = 0
     for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
       const value = m[0]

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict'
+import {connectServer} from '../../../src/lib/db.js'
+import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
+import {groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
+import {describeOnBothBackends} from '../../support/backends.js'
+
+const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-21T00:00:00Z')}
+// Larger than a COPY batch (512 KB), with characters COPY escapes.
+const BIG = 'x\t\\y\n'.repeat(300_000)
+
+function conversationsOf(batch: SourceBatch): SourceConversation[] {
+  return 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
+}
+
+async function collect(batches: AsyncIterable<SourceBatch>): Promise<{count: number; conversations: SourceConversation[]}> {
+  let count = 0
+  const conversations: SourceConversation[] = []
+  for await (const batch of batches) {
+    count += 1
+    conversations.push(...conversationsOf(batch))
+  }
+  return {count, conversations}
+}
+
+describeOnBothBackends('export/source', (backend) => {
+  const ids = Array.from({length: 3000}, (_, index) => `c${String(index).padStart(5, '0')}`)
+
+  before(async function () {
+    this.timeout(60_000)
+    const rows = ids.flatMap((id, index) => [
+      {conversation_id: id, user_id: `u${index % 7}`, role: 'user', content: id === 'c01500' ? BIG : `question\tof ${id} with a \\ and\na newline ${'é'.repeat(80)}`, created_at: new Date(WINDOW.start.getTime() + index * 1000)},
+      {conversation_id: id, user_id: null, role: 'assistant', content: `answer to ${id}`, created_at: new Date(WINDOW.start.getTime() + index * 1000 + 500)},
+    ])
+    for (let start = 0; start < rows.length; start += 1000) {
+      await backend.db.sql`insert into conversation_messages ${backend.db.sql(rows.slice(start, start + 1000), 'conversation_id', 'user_id', 'role', 'content', 'created_at')}`
+    }
+  })
+
+  function assertWholeAndInOrder(conversations: SourceConversation[]): void {
+    assert.deepEqual(conversations.map((conversation) => conversation.conversationId), ids)
+    for (const conversation of conversations) assert.deepEqual(conversation.rows.map((row) => row.role), ['user', 'assistant'])
+    const big = conversations[1500].rows[0]
+    assert.equal(big.content, BIG)
+    assert.equal(conversations[7].rows[0].content, `question\tof c00007 with a \\ and\na newline ${'é'.repeat(80)}`)
+    assert.deepEqual([...conversations[8].userIds], ['u1'])
+  }
+
+  it('reads whole conversations in order through a cursor in a transaction', async () => {
+    const {count, conversations} = await backend.db.sql.begin((tx) => collect(streamCursorBatches(tx, WINDOW)))
+    assertWholeAndInOrder(conversations)
+    assert.ok(count > 1, `${count} batches`)
+  })
+
+  it('streams COPY text in batches that never split a conversation, even one larger than a batch', async function () {
+    if (backend.db.server === undefined) this.skip()
+    const sql = connectServer(backend.db.server!, 1)
+    try {
+      const {count, conversations} = await collect(streamCopyBatches(sql, WINDOW))
+      assertWholeAndInOrder(conversations)
+      assert.ok(count >= 2, `${count} batches`)
+    } finally {
+      await sql.end()
+    }
+  })
+})
