@@ -109,6 +109,7 @@ export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Se
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/
+const FIRST_ASCII_WORD = /[A-Za-z0-9]+/
 const FIRST_WORD = /[\p{L}\p{N}]+/u
 const WORD_CHARACTER = /^[\p{L}\p{N}]$/u
 
@@ -116,16 +117,21 @@ const WORD_CHARACTER = /^[\p{L}\p{N}]$/u
  * A fast exact test for "is this user message a gold prompt": the first and
  * last words of the NFKC, lowercased text must be those of one gold key
  * before the costly collapse of everything else runs. ASCII text (NFKC leaves
- * it alone, and lowercasing a word does not depend on its neighbours) is not
- * even copied. Export calls it on every user message.
+ * it alone, and lowercasing a word does not depend on its neighbours) takes a
+ * path without copies or Unicode classes. Export calls it on every user message.
  */
 export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
   const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
   return (text) => {
-    const normalised = ASCII_ONLY.test(text) ? text : text.normalize('NFKC').toLowerCase()
+    if (ASCII_ONLY.test(text)) {
+      const first = FIRST_ASCII_WORD.exec(text)
+      if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastAsciiWord(text).toLowerCase()))) return false
+      return keys.has(collapseNonWords(text.toLowerCase()))
+    }
+    const normalised = text.normalize('NFKC').toLowerCase()
     const first = FIRST_WORD.exec(normalised)
-    if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
-    return keys.has(collapseNonWords(normalised.toLowerCase()))
+    if (first === null || !ends.has(endsOf(first[0], lastWord(normalised)))) return false
+    return keys.has(collapseNonWords(normalised))
   }
 }
 
@@ -141,6 +147,19 @@ function lastWord(text: string): string {
   let start = end
   while (start > 0 && WORD_CHARACTER.test(codePointBefore(text, start))) start -= codePointBefore(text, start).length
   return text.slice(start, end)
+}
+
+/** lastWord() for ASCII text: a char-code loop. */
+function lastAsciiWord(text: string): string {
+  let end = text.length
+  while (end > 0 && !isAsciiAlphanumeric(text.charCodeAt(end - 1))) end -= 1
+  let start = end
+  while (start > 0 && isAsciiAlphanumeric(text.charCodeAt(start - 1))) start -= 1
+  return text.slice(start, end)
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
 }
 
 /** The code point (one or two UTF-16 units) that ends at `index`. */

@@ -7,32 +7,38 @@ const ESCAPED = /\\(.)/gs
 const ESCAPES: Record<string, string> = {b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v'}
 const NEWLINE = 0x0a
 const TAB = 0x09
+const T = 0x74
 
-/** The rows of export's query (source.ts column order) from whole lines of COPY text. */
-export function decodeSourceRows(copyText: Uint8Array): SourceRow[] {
+/** The rows of export's query (source.ts column order) from whole lines of COPY text, decoded one at a time. */
+export function* decodeSourceRows(copyText: Uint8Array): Generator<SourceRow> {
   const text = Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength).toString('utf8')
-  const rows: SourceRow[] = []
   let start = 0
   while (start < text.length) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = text.length
-    const [conversationId, userId, role, content, hasImage, partsText] = text.slice(start, end).split('\t')
-    rows.push({
-      conversation_id: unescapeField(conversationId)!,
-      user_id: unescapeField(userId),
-      role: unescapeField(role)!,
-      content: unescapeField(content),
-      has_image: hasImage === 't',
-      parts_text: unescapeField(partsText),
-    })
+    // Fields by indexOf rather than split(): no array per row. Tabs in values are escaped, so each one separates.
+    const tab1 = text.indexOf('\t', start)
+    const tab2 = text.indexOf('\t', tab1 + 1)
+    const tab3 = text.indexOf('\t', tab2 + 1)
+    const tab4 = text.indexOf('\t', tab3 + 1)
+    const tab5 = text.indexOf('\t', tab4 + 1)
+    yield {
+      conversation_id: field(text, start, tab1)!,
+      user_id: field(text, tab1 + 1, tab2),
+      role: field(text, tab2 + 1, tab3)!,
+      content: field(text, tab3 + 1, tab4),
+      has_image: text.charCodeAt(tab4 + 1) === T,
+      parts_text: field(text, tab5 + 1, end),
+    }
     start = end + 1
   }
-  return rows
 }
 
-function unescapeField(field: string): string | null {
-  if (field === '\\N') return null
-  return field.includes('\\') ? field.replace(ESCAPED, (_, char: string) => ESCAPES[char] ?? char) : field
+/** The value of the field text[from, to): null for \\N, escapes resolved. */
+function field(text: string, from: number, to: number): string | null {
+  const value = text.slice(from, to)
+  if (value === '\\N') return null
+  return value.includes('\\') ? value.replace(ESCAPED, (_, char: string) => ESCAPES[char] ?? char) : value
 }
 
 /**

@@ -52,44 +52,60 @@ export function addTally(into: Tally, from: Tally): void {
   for (const [key, count] of Object.entries(from.skipped)) bump(into.skipped, key, count)
 }
 
+const NEWLINE = 0x0a
+
 /**
  * A batch of whole conversations → their training lines, packed into one
- * buffer that a worker can hand back without copying. Pure CPU work, so it
- * runs the same inline or in a worker thread.
+ * buffer that a worker can hand back without copying. Conversations are
+ * decoded and lines packed one at a time, so little survives a young-generation
+ * GC. Pure CPU work, so it runs the same inline or in a worker thread.
  */
 export function processBatch(batch: SourceBatch, context: ProcessContext): ProcessedBatch {
   const tally = emptyTally()
+  const packer = new LinePacker()
   const conversations = 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
-  const texts: string[] = []
-  const lines: Array<Omit<ExampleLine, 'sha256' | 'byteLength'>> = []
   for (const conversation of conversations) {
     tally.messagesRead += conversation.rows.length
     tally.conversations += 1
-    for (const text of processConversation(conversation, context, tally)) {
-      texts.push(text)
-      lines.push({conversationId: conversation.conversationId, userIds: [...conversation.userIds]})
-    }
+    for (const text of processConversation(conversation, context, tally)) packer.add(text, conversation)
   }
-  return {...packLines(texts, lines), tally}
-}
-
-/** The lines' UTF-8 bytes back to back, each hashed from its bytes. */
-function packLines(texts: string[], lines: Array<Omit<ExampleLine, 'sha256' | 'byteLength'>>): Omit<ProcessedBatch, 'tally'> {
-  let total = 0
-  for (const text of texts) total += Buffer.byteLength(text)
-  const buffer = Buffer.from(new ArrayBuffer(total))
-  const packed: ExampleLine[] = []
-  let offset = 0
-  for (const [index, text] of texts.entries()) {
-    const byteLength = buffer.write(text, offset)
-    packed.push({...lines[index], byteLength, sha256: createHash('sha256').update(buffer.subarray(offset, offset + byteLength)).digest('hex')})
-    offset += byteLength
-  }
-  return {utf8: new Uint8Array(buffer.buffer), lines: packed}
+  return {...packer.finish(), tally}
 }
 
 /**
- * One conversation → its training lines: admit, sanitise and redact each
+ * Training lines as UTF-8 back to back, each followed by its newline and
+ * hashed with it. The newline is written as a byte: appending it to the string
+ * would make V8 copy every line once more.
+ */
+class LinePacker {
+  private buffer = Buffer.allocUnsafeSlow(1 << 20)
+  private used = 0
+  private readonly lines: ExampleLine[] = []
+
+  add(text: string, conversation: SourceConversation): void {
+    // 3 bytes per UTF-16 unit bound the UTF-8 length, so the line always fits after growing.
+    const bound = 3 * text.length + 1
+    if (this.used + bound > this.buffer.length) this.grow(this.used + bound)
+    const byteLength = this.buffer.write(text, this.used) + 1
+    this.buffer[this.used + byteLength - 1] = NEWLINE
+    const sha256 = createHash('sha256').update(this.buffer.subarray(this.used, this.used + byteLength)).digest('hex')
+    this.lines.push({sha256, byteLength, conversationId: conversation.conversationId, userIds: [...conversation.userIds]})
+    this.used += byteLength
+  }
+
+  finish(): Omit<ProcessedBatch, 'tally'> {
+    return {utf8: new Uint8Array(this.buffer.buffer, 0, this.used) as Uint8Array<ArrayBuffer>, lines: this.lines}
+  }
+
+  private grow(size: number): void {
+    const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.buffer.length))
+    this.buffer.copy(grown, 0, 0, this.used)
+    this.buffer = grown
+  }
+}
+
+/**
+ * One conversation → its training lines (JSON, without the newline): admit, sanitise and redact each
  * message, build (and split) examples, drop gold prompts, and verify every
  * output message; an example with a finding is held back and counted.
  */
@@ -112,7 +128,7 @@ function processConversation(conversation: SourceConversation, context: ProcessC
       tally.verifyFindings += findings
       continue
     }
-    lines.push(`${JSON.stringify({messages})}\n`)
+    lines.push(JSON.stringify({messages}))
   }
   return lines
 }

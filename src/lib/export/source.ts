@@ -110,11 +110,11 @@ export async function* streamCursorBatches(tx: TransactionSql, window: {start: D
     if (!more) break
     const cut = lastConversationIndex(held)
     if (cut === 0) continue
-    yield {conversations: groupConversations(held.slice(0, cut))}
+    yield {conversations: [...groupConversations(held.slice(0, cut))]}
     held = held.slice(cut)
   }
   await tx`close loopft_export_cursor`
-  if (held.length > 0) yield {conversations: groupConversations(held)}
+  if (held.length > 0) yield {conversations: [...groupConversations(held)]}
 }
 
 function lastConversationIndex(rows: SourceRow[]): number {
@@ -123,19 +123,19 @@ function lastConversationIndex(rows: SourceRow[]): number {
   return index
 }
 
-/** Groups rows ordered by conversation (the rows of whole conversations) into conversations. */
-export function groupConversations(rows: SourceRow[]): SourceConversation[] {
-  const conversations: SourceConversation[] = []
+/** Groups rows ordered by conversation (the rows of whole conversations) into conversations, one at a time. */
+export function* groupConversations(rows: Iterable<SourceRow>): Generator<SourceConversation> {
   let current: SourceConversation | undefined
   for (const row of rows) {
-    if (current === undefined || current.conversationId !== row.conversation_id) {
-      current = {conversationId: row.conversation_id, userIds: new Set(), rows: []}
-      conversations.push(current)
+    if (current !== undefined && current.conversationId !== row.conversation_id) {
+      yield current
+      current = undefined
     }
+    current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []}
     current.rows.push(row)
     if (row.user_id !== null) current.userIds.add(row.user_id)
   }
-  return conversations
+  if (current !== undefined) yield current
 }
 
 export type MessageVerdict = {ok: true; message: ConversationMessage; sanitized: boolean} | {ok: false; reason: string}

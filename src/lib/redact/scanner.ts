@@ -23,8 +23,9 @@ export function scan(text: string): Span[] {
   let floor = 0
   const triggers = TRIGGERS // shared: scan() is synchronous and never re-entered
   triggers.lastIndex = 0
-  for (let t = triggers.exec(text); t !== null; t = triggers.exec(text)) {
-    const i = t.index
+  // test() rather than exec(): no match array per anchor. Every anchor is one character long.
+  while (triggers.test(text)) {
+    const i = triggers.lastIndex - 1
     const c = text.charCodeAt(i)
     let found: Span | null
     let resume = i + 1

@@ -6,7 +6,7 @@ const encode = (text: string) => new Uint8Array(Buffer.from(text))
 describe('export/copy-text', () => {
   it('decodes rows, nulls and every escape COPY TO writes; other escaped characters stand for themselves', () => {
     const text = 'c1\tu1\tuser\tline one\\nline two\\ttab \\\\ back\\r\\b\\f\\v \\q\tf\t\\N\n' + 'c1\t\\N\tassistant\t\\N\tt\tparts \\\\N text\n'
-    assert.deepEqual(decodeSourceRows(encode(text)), [
+    assert.deepEqual([...decodeSourceRows(encode(text))], [
       {conversation_id: 'c1', user_id: 'u1', role: 'user', content: 'line one\nline two\ttab \\ back\r\b\f\v q', has_image: false, parts_text: null},
       {conversation_id: 'c1', user_id: null, role: 'assistant', content: null, has_image: true, parts_text: 'parts \\N text'},
     ])
@@ -15,7 +15,7 @@ describe('export/copy-text', () => {
   it('decodes multi-byte UTF-8 and a view into a larger buffer', () => {
     const bytes = Buffer.from('xxc2\tu\tuser\tPřílišé 👩‍👩‍👧 こんにちは\tf\t\\N\n')
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset + 2, bytes.length - 2)
-    assert.equal(decodeSourceRows(view)[0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
+    assert.equal([...decodeSourceRows(view)][0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
   })
 
   it('finds where the last conversation begins among the complete lines', () => {

@@ -9,7 +9,7 @@ const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-
 const BIG = 'x\t\\y\n'.repeat(300_000)
 
 function conversationsOf(batch: SourceBatch): SourceConversation[] {
-  return 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
+  return 'copyText' in batch ? [...groupConversations(decodeSourceRows(batch.copyText))] : batch.conversations
 }
 
 async function collect(batches: AsyncIterable<SourceBatch>): Promise<{count: number; conversations: SourceConversation[]}> {
