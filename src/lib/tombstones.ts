@@ -16,7 +16,7 @@ export async function loadTombstones(sql: Sql): Promise<Set<string>> {
   return new Set((await sql<{user_hash: string}[]>`select user_hash from loopft_tombstones`).map((row) => row.user_hash))
 }
 
-/** A synchronous check for export's `isForgotten` option and import's row filter. */
+/** A synchronous check for import's row filter (export takes the hashes themselves, to hand to its worker threads). */
 export async function forgottenUserCheck(sql: Sql): Promise<(userId: string) => boolean> {
   const hashes = await loadTombstones(sql)
   return (userId) => hashes.size > 0 && hashes.has(tombstoneHash(userId))

@@ -14,7 +14,14 @@ interface Rule {
   requires: (has: Traits) => boolean
   /** Cheap test on the whole text before the pattern runs. */
   needs: RegExp
+  /** The pattern's matches; default: a scan of the whole text. */
+  matches?: (text: string) => Iterable<Match>
   accept: (value: string, text: string, index: number) => boolean
+}
+
+interface Match {
+  value: string
+  index: number
 }
 
 interface Traits {
@@ -25,6 +32,10 @@ interface Traits {
 }
 
 const DIGIT = /\d/
+const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
+// A dot between two characters that are neither space nor dot: a plain scan, no Unicode classes.
+const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
+const LABEL_CHARACTER = /^[\p{L}\p{N}-]$/u
 const hasAt = (has: Traits) => has.at
 const hasDigit = (has: Traits) => has.digit
 
@@ -33,7 +44,7 @@ const RULES: Rule[] = [
   {type: 'HANDLE', requires: hasAt, needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
   {type: 'URL', requires: (has) => has.colon, needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
-  {type: 'URL', requires: (has) => has.dot, needs: /\S\.[^\s.]/, pattern: /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/gu, accept: isHostUrl},
+  {type: 'URL', requires: (has) => has.dot, needs: /\S\.[^\s.]/, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
   {type: 'IP', requires: (has) => has.digit || has.colon, needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
   {type: 'CARD', requires: hasDigit, needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
   {type: 'IBAN', requires: hasDigit, needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
@@ -47,19 +58,58 @@ export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed:
   const has: Traits = {at: text.includes('@'), colon: text.includes(':'), dot: text.includes('.'), digit: DIGIT.test(text)}
   for (const rule of RULES) {
     if (!rule.requires(has) || !types.has(rule.type) || !rule.needs.test(text)) continue
-    rule.pattern.lastIndex = 0
-    for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
-      const value = m[0]
-      if (value.length > 0 && rule.accept(value, text, m.index) && !isAllowed(rule.type, value)) {
-        findings.push({type: rule.type, start: m.index, end: m.index + value.length, value})
-      }
-      if (value.length === 0) rule.pattern.lastIndex++
+    for (const {value, index} of (rule.matches ?? ((text) => scanMatches(rule.pattern, text)))(text)) {
+      if (rule.accept(value, text, index) && !isAllowed(rule.type, value)) findings.push({type: rule.type, start: index, end: index + value.length, value})
     }
   }
   findings.sort((a, b) => a.start - b.start || b.end - a.end)
   const kept: Finding[] = []
   for (const f of findings) if (kept.length === 0 || f.start >= kept[kept.length - 1].end) kept.push(f)
   return kept
+}
+
+/** Every non-empty match of a global pattern, left to right. */
+function* scanMatches(pattern: RegExp, text: string): Generator<Match> {
+  pattern.lastIndex = 0
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0].length === 0) pattern.lastIndex++
+    else yield {value: m[0], index: m.index}
+  }
+}
+
+/**
+ * The host-URL pattern's matches, found without scanning the whole text in
+ * Unicode mode: every match holds a dot between two label characters, and can
+ * start only where that dot's first label starts (anywhere else its lookbehind
+ * fails), so the pattern runs, anchored, only there.
+ */
+function* hostUrlMatches(text: string): Generator<Match> {
+  let floor = 0
+  INNER_DOT.lastIndex = 0
+  for (let dot = INNER_DOT.exec(text); dot !== null; dot = INNER_DOT.exec(text)) {
+    const start = labelStart(text, dot.index, floor)
+    if (start === dot.index) continue
+    HOST_URL.lastIndex = start
+    const match = HOST_URL.exec(text)
+    if (match === null) continue
+    yield {value: match[0], index: start}
+    floor = start + match[0].length
+    INNER_DOT.lastIndex = floor
+  }
+}
+
+/** Where the run of label characters that ends at `end` starts, never before `floor` (the end of the last match). */
+function labelStart(text: string, end: number, floor: number): number {
+  let start = end
+  while (start > floor) {
+    const code = text.charCodeAt(start - 1)
+    const width = code >= 0xdc00 && code <= 0xdfff && start - 2 >= floor ? 2 : 1
+    const character = text.slice(start - width, start)
+    const isLabel = code < 128 ? (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 : LABEL_CHARACTER.test(character)
+    if (!isLabel) break
+    start -= width
+  }
+  return start
 }
 
 function isHostUrl(value: string): boolean {
