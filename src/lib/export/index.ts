@@ -12,7 +12,7 @@ import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink} from './sink.js'
 import {addTally, emptyTally, type ProcessedBatch, type Tally} from './process.js'
 import {streamCopyBatches, streamCursorBatches, type SourceBatch} from './source.js'
-import {contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
+import {BATCHES_PER_WORKER, contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
 import {resolveWindow, type ExportWindow} from './window.js'
 
 export type {ExportRunRecord} from './ledger.js'
@@ -128,7 +128,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
  */
 async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally): Promise<void> {
   const inFlight: Array<Promise<ProcessedBatch>> = []
-  const maxInFlight = 4 * Math.max(1, options.workers ?? 0)
+  const maxInFlight = BATCHES_PER_WORKER * Math.max(1, options.workers ?? 0)
   const consumeOldest = async () => {
     const {utf8, lines, tally: delta} = await inFlight.shift()!
     addTally(tally, delta)
