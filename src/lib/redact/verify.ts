@@ -14,7 +14,7 @@ interface Rule {
   requires: (has: Traits) => boolean
   /** Cheap test on the whole text before the pattern runs. */
   needs: RegExp
-  /** The pattern's matches; default: a scan of the whole text. */
+  /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
   matches?: (text: string) => Iterable<Match>
   accept: (value: string, text: string, index: number) => boolean
 }
@@ -56,25 +56,25 @@ const RULES: Rule[] = [
 export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
   const findings: Finding[] = []
   const has: Traits = {at: text.includes('@'), colon: text.includes(':'), dot: text.includes('.'), digit: DIGIT.test(text)}
+  const consider = (type: PiiType, accept: Rule['accept'], value: string, index: number) => {
+    if (accept(value, text, index) && !isAllowed(type, value)) findings.push({type, start: index, end: index + value.length, value})
+  }
   for (const rule of RULES) {
     if (!rule.requires(has) || !types.has(rule.type) || !rule.needs.test(text)) continue
-    for (const {value, index} of (rule.matches ?? ((text) => scanMatches(rule.pattern, text)))(text)) {
-      if (rule.accept(value, text, index) && !isAllowed(rule.type, value)) findings.push({type: rule.type, start: index, end: index + value.length, value})
+    if (rule.matches !== undefined) {
+      for (const {value, index} of rule.matches(text)) consider(rule.type, rule.accept, value, index)
+      continue
+    }
+    rule.pattern.lastIndex = 0
+    for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
+      if (m[0].length > 0) consider(rule.type, rule.accept, m[0], m.index)
+      else rule.pattern.lastIndex++
     }
   }
   findings.sort((a, b) => a.start - b.start || b.end - a.end)
   const kept: Finding[] = []
   for (const f of findings) if (kept.length === 0 || f.start >= kept[kept.length - 1].end) kept.push(f)
   return kept
-}
-
-/** Every non-empty match of a global pattern, left to right. */
-function* scanMatches(pattern: RegExp, text: string): Generator<Match> {
-  pattern.lastIndex = 0
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    if (m[0].length === 0) pattern.lastIndex++
-    else yield {value: m[0], index: m.index}
-  }
 }
 
 /**
