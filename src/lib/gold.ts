@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import {z} from 'zod'
 import {LoopftError} from './errors.js'
+import {isAsciiAlphanumeric, runStart, type CharacterClass} from './char-runs.js'
 
 /**
  * The gold set: a JSONL file of prompts with reference answers, one item a line:
@@ -109,29 +110,24 @@ export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Se
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/
-const FIRST_ASCII_WORD = /[A-Za-z0-9]+/
 const FIRST_WORD = /[\p{L}\p{N}]+/u
-const WORD_CHARACTER = /^[\p{L}\p{N}]$/u
+const WORD: CharacterClass = {ascii: isAsciiAlphanumeric, other: /^[\p{L}\p{N}]$/u}
+const NOT_WORD: CharacterClass = {ascii: (code) => !isAsciiAlphanumeric(code), other: /^[^\p{L}\p{N}]$/u}
 
 /**
  * A fast exact test for "is this user message a gold prompt": the first and
  * last words of the NFKC, lowercased text must be those of one gold key
- * before the costly collapse of everything else runs. ASCII text (NFKC leaves
- * it alone, and lowercasing a word does not depend on its neighbours) takes a
- * path without copies or Unicode classes. Export calls it on every user message.
+ * before the costly collapse of everything else runs. ASCII text is not
+ * copied first: NFKC leaves it alone, and lowercasing a word does not depend
+ * on its neighbours. Export calls it on every user message.
  */
 export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
   const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
   return (text) => {
-    if (ASCII_ONLY.test(text)) {
-      const first = FIRST_ASCII_WORD.exec(text)
-      if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastAsciiWord(text).toLowerCase()))) return false
-      return keys.has(collapseNonWords(text.toLowerCase()))
-    }
-    const normalised = text.normalize('NFKC').toLowerCase()
+    const normalised = ASCII_ONLY.test(text) ? text : text.normalize('NFKC').toLowerCase()
     const first = FIRST_WORD.exec(normalised)
-    if (first === null || !ends.has(endsOf(first[0], lastWord(normalised)))) return false
-    return keys.has(collapseNonWords(normalised))
+    if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
+    return keys.has(collapseNonWords(normalised.toLowerCase()))
   }
 }
 
@@ -142,31 +138,8 @@ function endsOf(firstWord: string, lastWord: string): string {
 
 /** The last run of letters and digits, found from the end so long texts cost nothing. */
 function lastWord(text: string): string {
-  let end = text.length
-  while (end > 0 && !WORD_CHARACTER.test(codePointBefore(text, end))) end -= codePointBefore(text, end).length
-  let start = end
-  while (start > 0 && WORD_CHARACTER.test(codePointBefore(text, start))) start -= codePointBefore(text, start).length
-  return text.slice(start, end)
-}
-
-/** lastWord() for ASCII text: a char-code loop. */
-function lastAsciiWord(text: string): string {
-  let end = text.length
-  while (end > 0 && !isAsciiAlphanumeric(text.charCodeAt(end - 1))) end -= 1
-  let start = end
-  while (start > 0 && isAsciiAlphanumeric(text.charCodeAt(start - 1))) start -= 1
-  return text.slice(start, end)
-}
-
-function isAsciiAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
-}
-
-/** The code point (one or two UTF-16 units) that ends at `index`. */
-function codePointBefore(text: string, index: number): string {
-  const low = text.charCodeAt(index - 1)
-  const isPair = low >= 0xdc00 && low <= 0xdfff && index >= 2 && text.charCodeAt(index - 2) >= 0xd800 && text.charCodeAt(index - 2) <= 0xdbff
-  return text.slice(isPair ? index - 2 : index - 1, index)
+  const end = runStart(text, text.length, NOT_WORD)
+  return text.slice(runStart(text, end, WORD), end)
 }
 
 /** The text of a chat message's content: a string, or the text parts of an array (images ignored). */

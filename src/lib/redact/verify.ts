@@ -1,4 +1,5 @@
 import {isIP} from 'node:net'
+import {isAsciiAlphanumeric, runStart, type CharacterClass} from '../char-runs.js'
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
 import {hasVersionContext} from './context.js'
 import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'
@@ -35,7 +36,7 @@ const DIGIT = /\d/
 const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
 // A dot between two characters that are neither space nor dot: a plain scan, no Unicode classes.
 const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
-const LABEL_CHARACTER = /^[\p{L}\p{N}-]$/u
+const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
 const hasAt = (has: Traits) => has.at
 const hasDigit = (has: Traits) => has.digit
 
@@ -87,7 +88,8 @@ function* hostUrlMatches(text: string): Generator<Match> {
   let floor = 0
   INNER_DOT.lastIndex = 0
   for (let dot = INNER_DOT.exec(text); dot !== null; dot = INNER_DOT.exec(text)) {
-    const start = labelStart(text, dot.index, floor)
+    // Its first label: the run of label characters before the dot, never reaching into the last match.
+    const start = runStart(text, dot.index, LABEL, floor)
     if (start === dot.index) continue
     HOST_URL.lastIndex = start
     const match = HOST_URL.exec(text)
@@ -96,20 +98,6 @@ function* hostUrlMatches(text: string): Generator<Match> {
     floor = start + match[0].length
     INNER_DOT.lastIndex = floor
   }
-}
-
-/** Where the run of label characters that ends at `end` starts, never before `floor` (the end of the last match). */
-function labelStart(text: string, end: number, floor: number): number {
-  let start = end
-  while (start > floor) {
-    const code = text.charCodeAt(start - 1)
-    const width = code >= 0xdc00 && code <= 0xdfff && start - 2 >= floor ? 2 : 1
-    const character = text.slice(start - width, start)
-    const isLabel = code < 128 ? (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 : LABEL_CHARACTER.test(character)
-    if (!isLabel) break
-    start -= width
-  }
-  return start
 }
 
 function isHostUrl(value: string): boolean {
