@@ -8,36 +8,41 @@ const ESCAPES: Record<string, string> = {b: '\b', f: '\f', n: '\n', r: '\r', t: 
 const NEWLINE = 0x0a
 const TAB = 0x09
 const T = 0x74
+const N = 0x4e
+const BACKSLASH = 0x5c
 
 /** The rows of export's query (source.ts column order) from whole lines of COPY text, decoded one at a time. */
 export function* decodeSourceRows(copyText: Uint8Array): Generator<SourceRow> {
-  const text = Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength).toString('utf8')
+  // Fields are found in the bytes and decoded one by one: decoding the whole batch at once made one
+  // two-byte string of it as soon as any row held a non-ASCII character, and every field sliced from it
+  // was two-byte too, slower to decode, scan, serialise and encode (1.7 s against 0.3 s per million rows).
+  const bytes = Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength)
   let start = 0
-  while (start < text.length) {
-    let end = text.indexOf('\n', start)
-    if (end === -1) end = text.length
-    // Fields by indexOf rather than split(): no array per row. Tabs in values are escaped, so each one separates.
-    const tab1 = text.indexOf('\t', start)
-    const tab2 = text.indexOf('\t', tab1 + 1)
-    const tab3 = text.indexOf('\t', tab2 + 1)
-    const tab4 = text.indexOf('\t', tab3 + 1)
-    const tab5 = text.indexOf('\t', tab4 + 1)
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start)
+    if (end === -1) end = bytes.length
+    // Tabs in values are escaped, so each one separates.
+    const tab1 = bytes.indexOf(TAB, start)
+    const tab2 = bytes.indexOf(TAB, tab1 + 1)
+    const tab3 = bytes.indexOf(TAB, tab2 + 1)
+    const tab4 = bytes.indexOf(TAB, tab3 + 1)
+    const tab5 = bytes.indexOf(TAB, tab4 + 1)
     yield {
-      conversation_id: field(text, start, tab1)!,
-      user_id: field(text, tab1 + 1, tab2),
-      role: field(text, tab2 + 1, tab3)!,
-      content: field(text, tab3 + 1, tab4),
-      has_image: text.charCodeAt(tab4 + 1) === T,
-      parts_text: field(text, tab5 + 1, end),
+      conversation_id: field(bytes, start, tab1)!,
+      user_id: field(bytes, tab1 + 1, tab2),
+      role: field(bytes, tab2 + 1, tab3)!,
+      content: field(bytes, tab3 + 1, tab4),
+      has_image: bytes[tab4 + 1] === T,
+      parts_text: field(bytes, tab5 + 1, end),
     }
     start = end + 1
   }
 }
 
-/** The value of the field text[from, to): null for \\N, escapes resolved. */
-function field(text: string, from: number, to: number): string | null {
-  const value = text.slice(from, to)
-  if (value === '\\N') return null
+/** The value of the field bytes[from, to): null for \N, escapes resolved. */
+function field(bytes: Buffer, from: number, to: number): string | null {
+  if (to - from === 2 && bytes[from] === BACKSLASH && bytes[from + 1] === N) return null
+  const value = bytes.toString('utf8', from, to)
   return value.includes('\\') ? value.replace(ESCAPED, (_, char: string) => ESCAPES[char] ?? char) : value
 }
 
