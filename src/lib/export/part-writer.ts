@@ -38,7 +38,7 @@ interface OpenPart {
 export class PartWriter {
   private part = 1
   private current?: OpenPart
-  private buffer: Uint8Array[] = []
+  private pending: Uint8Array[] = []
   private bufferedBytes = 0
   private readonly done: PendingFile[] = []
   private readonly hashes: string[] = []
@@ -54,7 +54,7 @@ export class PartWriter {
     return writer
   }
 
-  /** Appends one line (UTF-8, ending in \n); returns the final path of its part, or undefined when the line alone exceeds maxBytes. */
+  /** Appends one line (UTF-8, ending in \n, not changed afterwards: it is written later); returns the final path of its part, or undefined when the line alone exceeds maxBytes. */
   async write(line: Uint8Array): Promise<string | undefined> {
     const size = line.byteLength
     if (size > this.options.maxBytes) return undefined
@@ -65,7 +65,7 @@ export class PartWriter {
       this.existingBytes = 0
       await this.openPart()
     }
-    this.buffer.push(line)
+    this.enqueue(line)
     this.bufferedBytes += size
     this.lines += 1
     if (this.bufferedBytes >= FLUSH_BYTES) await this.flush()
@@ -102,14 +102,27 @@ export class PartWriter {
     return this.current
   }
 
+  /**
+   * Lines arrive as views of a few large buffers, mostly back to back: a line
+   * that continues the previous view extends it, so a flush writes a handful
+   * of views with writev and never copies lines into a buffer of its own.
+   */
+  private enqueue(line: Uint8Array): void {
+    const last = this.pending.at(-1)
+    if (last !== undefined && last.buffer === line.buffer && last.byteOffset + last.byteLength === line.byteOffset) {
+      this.pending[this.pending.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.byteLength + line.byteLength)
+    } else {
+      this.pending.push(line)
+    }
+  }
+
   private async flush(): Promise<void> {
-    if (this.current === undefined || this.buffer.length === 0) return
-    const chunk = Buffer.concat(this.buffer, this.bufferedBytes)
-    await this.current.handle.write(chunk)
-    this.current.hash?.update(chunk)
+    if (this.current === undefined || this.pending.length === 0) return
+    await this.current.handle.writev(this.pending)
+    for (const view of this.pending) this.current.hash?.update(view)
     this.current.bytes += this.bufferedBytes
     this.totalBytes += this.bufferedBytes
-    this.buffer = []
+    this.pending = []
     this.bufferedBytes = 0
   }
 
