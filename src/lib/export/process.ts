@@ -1,8 +1,8 @@
-import {createHash} from 'node:crypto'
 import type {Redactor} from '../redact/index.js'
 import {tombstoneHash} from '../tombstones.js'
 import {decodeSourceRows} from './copy-text.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
+import {LinePacker, type ExampleLine} from './line-packer.js'
 import {admitMessage, groupConversations, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
@@ -12,14 +12,6 @@ export interface ProcessContext {
   forgottenUsers: ReadonlySet<string>
   systemPrompt?: string
   maxExampleTokens: number
-}
-
-/** One training line of a processed batch: the next `byteLength` bytes of the batch's `utf8`. */
-export interface ExampleLine {
-  sha256: string
-  byteLength: number
-  conversationId: string
-  userIds: string[]
 }
 
 /** A batch's training lines: their UTF-8 text back to back, and what each one is. */
@@ -52,8 +44,6 @@ export function addTally(into: Tally, from: Tally): void {
   for (const [key, count] of Object.entries(from.skipped)) bump(into.skipped, key, count)
 }
 
-const NEWLINE = 0x0a
-
 /**
  * A batch of whole conversations → their training lines, packed into one
  * buffer that a worker can hand back without copying. Conversations are
@@ -67,49 +57,17 @@ export function processBatch(batch: SourceBatch, context: ProcessContext): Proce
   for (const conversation of conversations) {
     tally.messagesRead += conversation.rows.length
     tally.conversations += 1
-    for (const text of processConversation(conversation, context, tally)) packer.add(text, conversation)
+    for (const messages of processConversation(conversation, context, tally)) packer.add(messages, conversation.conversationId, [...conversation.userIds])
   }
   return {...packer.finish(), tally}
 }
 
 /**
- * Training lines as UTF-8 back to back, each followed by its newline and
- * hashed with it. The newline is written as a byte: appending it to the string
- * would make V8 copy every line once more.
- */
-class LinePacker {
-  private buffer = Buffer.allocUnsafeSlow(1 << 20)
-  private used = 0
-  private readonly lines: ExampleLine[] = []
-
-  add(text: string, conversation: SourceConversation): void {
-    // 3 bytes per UTF-16 unit bound the UTF-8 length, so the line always fits after growing.
-    const bound = 3 * text.length + 1
-    if (this.used + bound > this.buffer.length) this.grow(this.used + bound)
-    const byteLength = this.buffer.write(text, this.used) + 1
-    this.buffer[this.used + byteLength - 1] = NEWLINE
-    const sha256 = createHash('sha256').update(this.buffer.subarray(this.used, this.used + byteLength)).digest('hex')
-    this.lines.push({sha256, byteLength, conversationId: conversation.conversationId, userIds: [...conversation.userIds]})
-    this.used += byteLength
-  }
-
-  finish(): Omit<ProcessedBatch, 'tally'> {
-    return {utf8: new Uint8Array(this.buffer.buffer, 0, this.used) as Uint8Array<ArrayBuffer>, lines: this.lines}
-  }
-
-  private grow(size: number): void {
-    const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.buffer.length))
-    this.buffer.copy(grown, 0, 0, this.used)
-    this.buffer = grown
-  }
-}
-
-/**
- * One conversation → its training lines (JSON, without the newline): admit, sanitise and redact each
+ * One conversation → the messages of its training lines: admit, sanitise and redact each
  * message, build (and split) examples, drop gold prompts, and verify every
  * output message; an example with a finding is held back and counted.
  */
-function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally): string[] {
+function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally): TrainingMessage[][] {
   if (isForgotten(conversation, context.forgottenUsers)) {
     bump(tally.skipped, 'forgotten_user', conversation.rows.length)
     return []
@@ -117,7 +75,7 @@ function processConversation(conversation: SourceConversation, context: ProcessC
   const built = buildExamples(admittedMessages(conversation, context.redactor, tally), {systemPrompt: context.systemPrompt, maxExampleTokens: context.maxExampleTokens})
   for (const [reason, count] of Object.entries(built.skipped)) bump(tally.skipped, reason, count)
   if (built.split) tally.examplesSplit += 1
-  const lines: string[] = []
+  const accepted: TrainingMessage[][] = []
   for (const messages of built.examples) {
     if (context.isGoldPrompt !== undefined && messages.some((message) => message.role === 'user' && context.isGoldPrompt!(message.content))) {
       bump(tally.skipped, 'gold_prompt')
@@ -128,9 +86,9 @@ function processConversation(conversation: SourceConversation, context: ProcessC
       tally.verifyFindings += findings
       continue
     }
-    lines.push(JSON.stringify({messages}))
+    accepted.push(messages)
   }
-  return lines
+  return accepted
 }
 
 function isForgotten(conversation: SourceConversation, forgottenUsers: ReadonlySet<string>): boolean {
