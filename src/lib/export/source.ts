@@ -1,3 +1,4 @@
+import type {Readable} from 'node:stream'
 import type {Sql, TransactionSql} from 'postgres'
 import {lastConversationStart} from './copy-text.js'
 import {sanitizeText} from './text.js'
@@ -56,29 +57,71 @@ function windowQuery(sql: TransactionSql | Sql, window: {start: Date; end: Date}
  * and one conversation, whatever the number of rows.
  */
 export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Date}): AsyncGenerator<CopyBatch> {
-  const readable = await sql`copy (${windowQuery(sql, window, false)}) to stdout`.readable()
-  // Chunks are copied into the batch at once, so no chunk object outlives a young-generation GC.
-  let batch = new Uint8Array(2 * BATCH_BYTES)
-  let used = 0
-  // Doubled while one conversation fills the batch, so a huge conversation is not re-scanned per chunk.
-  let threshold = BATCH_BYTES
-  for await (const chunk of readable as AsyncIterable<Buffer>) {
-    if (used + chunk.length > batch.length) batch = resized(batch, used, 2 * (used + chunk.length))
-    batch.set(chunk, used)
-    used += chunk.length
-    if (used < threshold) continue
-    const cut = lastConversationStart(Buffer.from(batch.buffer, 0, used))
-    if (cut === 0) {
-      threshold = 2 * used
-      continue
+  const readable = (await sql`copy (${windowQuery(sql, window, false)}) to stdout`.readable()) as Readable
+  const assembler = new CopyBatchAssembler()
+  // 'data' events rather than async iteration: the iterator's read() concatenates every buffered row into a
+  // new Buffer first, one more copy of the whole window. The stream is paused while a batch waits.
+  const ready: CopyBatch[] = []
+  let state: {ended: boolean; failure?: Error} = {ended: false}
+  let wake = () => {}
+  readable.on('data', (chunk: Buffer) => {
+    const batch = assembler.add(chunk)
+    if (batch === undefined) return
+    ready.push(batch)
+    readable.pause()
+    wake()
+  })
+  readable.once('end', () => ((state = {ended: true}), wake()))
+  readable.once('close', () => ((state = {ended: state.ended, failure: state.failure ?? (state.ended ? undefined : new Error('the COPY stream closed before its end'))}), wake()))
+  readable.once('error', (error: Error) => ((state = {ended: state.ended, failure: error}), wake()))
+  try {
+    for (;;) {
+      const batch = ready.shift()
+      if (batch !== undefined) {
+        yield batch
+        continue
+      }
+      if (state.failure !== undefined) throw state.failure
+      if (state.ended) break
+      const next = new Promise<void>((resolve) => (wake = resolve))
+      readable.resume()
+      await next
     }
-    const rest = resized(batch.subarray(cut), used - cut, Math.max(2 * BATCH_BYTES, 2 * (used - cut)))
-    yield {copyText: batch.subarray(0, cut)}
-    batch = rest
-    used -= cut
-    threshold = BATCH_BYTES
+    const rest = assembler.finish()
+    if (rest !== undefined) yield rest
+  } finally {
+    readable.destroy()
   }
-  if (used > 0) yield {copyText: batch.subarray(0, used)}
+}
+
+/** Gathers COPY chunks into batches of whole conversations. */
+class CopyBatchAssembler {
+  // Chunks are copied into the batch at once, so no chunk object outlives a young-generation GC.
+  private batch = new Uint8Array(2 * BATCH_BYTES)
+  private used = 0
+  // Doubled while one conversation fills the batch, so a huge conversation is not re-scanned per chunk.
+  private threshold = BATCH_BYTES
+
+  add(chunk: Uint8Array): CopyBatch | undefined {
+    if (this.used + chunk.length > this.batch.length) this.batch = resized(this.batch, this.used, 2 * (this.used + chunk.length))
+    this.batch.set(chunk, this.used)
+    this.used += chunk.length
+    if (this.used < this.threshold) return undefined
+    const cut = lastConversationStart(Buffer.from(this.batch.buffer, 0, this.used))
+    if (cut === 0) {
+      this.threshold = 2 * this.used
+      return undefined
+    }
+    const whole = this.batch.subarray(0, cut)
+    this.batch = resized(this.batch.subarray(cut), this.used - cut, Math.max(2 * BATCH_BYTES, 2 * (this.used - cut)))
+    this.used -= cut
+    this.threshold = BATCH_BYTES
+    return {copyText: whole}
+  }
+
+  finish(): CopyBatch | undefined {
+    return this.used > 0 ? {copyText: this.batch.subarray(0, this.used)} : undefined
+  }
 }
 
 /** The first `used` bytes of `bytes` in a new buffer of `size` bytes, an ArrayBuffer of its own that can be transferred to a worker. */

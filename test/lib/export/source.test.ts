@@ -62,4 +62,28 @@ describeOnBothBackends('export/source', (backend) => {
       await sql.end()
     }
   })
+
+  it('fails, rather than waits for ever, when the server ends the connection midway through COPY', async function () {
+    if (backend.db.server === undefined) this.skip()
+    this.timeout(30_000)
+    // Far more than socket buffers hold, so the server is still sending when it is stopped.
+    const window = {start: new Date('2026-11-22T00:00:00Z'), end: new Date('2026-11-23T00:00:00Z')}
+    const rows = Array.from({length: 40}, (_, index) => ({conversation_id: `big${index}`, role: 'user', content: 'z'.repeat(600_000), created_at: new Date(window.start.getTime() + index)}))
+    await backend.db.sql`insert into conversation_messages ${backend.db.sql(rows, 'conversation_id', 'role', 'content', 'created_at')}`
+    const sql = connectServer(backend.db.server!, 1)
+    try {
+      const [{pid}] = await sql<{pid: number}[]>`select pg_backend_pid() as pid`
+      let batches = 0
+      await assert.rejects(async () => {
+        for await (const _batch of streamCopyBatches(sql, window)) {
+          batches += 1
+          if (batches === 1) await backend.db.sql`select pg_terminate_backend(${pid})`
+        }
+      })
+      assert.ok(batches < rows.length, `${batches} batches`)
+    } finally {
+      await sql.end({timeout: 1})
+      await backend.db.sql`delete from conversation_messages where conversation_id like 'big%'`
+    }
+  })
 })
