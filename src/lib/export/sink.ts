@@ -1,6 +1,6 @@
 import type {TransactionSql} from 'postgres'
 import {PartWriter, type WrittenParts} from './part-writer.js'
-import type {ExampleLine} from './process.js'
+import type {ExampleLine} from './line-packer.js'
 
 export interface SinkCounts {
   written: number
@@ -14,29 +14,33 @@ const BATCH_SIZE = 2000
 /**
  * Where examples go: every example of the window once into the daily file, and
  * only those never written before into the master. De-duplication state lives
- * in Postgres (a temp table for this run, loopft_examples across runs), so
- * memory stays flat however many examples a run writes.
+ * in Postgres (loopft_examples, and a temp table for examples of earlier runs
+ * met again), so memory stays flat however many examples a run writes.
  */
 export class ExampleSink {
   readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0}
   private batch: Array<{example: ExampleLine; utf8: Uint8Array}> = []
+  // Lines longer than maxBytes are never stored, so they are remembered here; each is huge, so they are few.
+  private readonly tooLarge = new Set<string>()
 
   private constructor(
     private readonly tx: TransactionSql,
     private readonly runId: number,
     private readonly daily: PartWriter,
     private readonly master: PartWriter,
+    private readonly batchSize: number,
   ) {}
 
-  static async open(tx: TransactionSql, runId: number, daily: PartWriter, master: PartWriter): Promise<ExampleSink> {
+  /** `batchSize`: examples per round trip (smaller only in tests, to cross batch boundaries). */
+  static async open(tx: TransactionSql, runId: number, daily: PartWriter, master: PartWriter, batchSize = BATCH_SIZE): Promise<ExampleSink> {
     await tx`create temp table if not exists loopft_export_seen (sha256 text primary key) on commit drop`
-    return new ExampleSink(tx, runId, daily, master)
+    return new ExampleSink(tx, runId, daily, master, batchSize)
   }
 
   /** One training line: what it is, and its UTF-8 bytes. */
   async add(example: ExampleLine, utf8: Uint8Array): Promise<void> {
     this.batch.push({example, utf8})
-    if (this.batch.length >= BATCH_SIZE) await this.flush()
+    if (this.batch.length >= this.batchSize) await this.flush()
   }
 
   async close(): Promise<{daily: WrittenParts; master: WrittenParts}> {
@@ -52,24 +56,25 @@ export class ExampleSink {
     if (this.batch.length === 0) return
     const batch = this.batch
     this.batch = []
-    const hashes = batch.map(({example}) => example.sha256)
-    const firstSeen = new Set((await this.tx<{sha256: string}[]>`
-      insert into loopft_export_seen (sha256) select unnest(${hashes}::text[]) on conflict do nothing returning sha256`).map((row) => row.sha256))
-    const inMaster = new Set((await this.tx<{sha256: string}[]>`
-      select sha256 from loopft_examples where sha256 = any(${[...firstSeen]}::text[])`).map((row) => row.sha256))
+    const known = await this.knownExamples(batch.map(({example}) => example.sha256))
+    const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
+    const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]; daily_file: string; master_file: string}> = []
     for (const {example, utf8} of batch) {
-      if (!firstSeen.delete(example.sha256)) {
+      const thisRun = known.get(example.sha256)
+      if (seenInBatch.has(example.sha256) || this.tooLarge.has(example.sha256) || thisRun === true || (thisRun === false && !earlierFirstSeen.has(example.sha256))) {
         this.counts.duplicateInRun += 1
         continue
       }
+      seenInBatch.add(example.sha256)
       const dailyFile = await this.daily.write(utf8)
       if (dailyFile === undefined) {
+        this.tooLarge.add(example.sha256)
         this.counts.tooLarge += 1
         continue
       }
       this.counts.written += 1
-      if (inMaster.has(example.sha256)) {
+      if (thisRun === false) {
         this.counts.alreadyInMaster += 1
         continue
       }
@@ -89,5 +94,25 @@ export class ExampleSink {
         select sha256, ${this.runId}, conversation_id, user_ids, daily_file, master_file
         from jsonb_to_recordset(${this.tx.json(lineage)}) as lineage (sha256 text, conversation_id text, user_ids text[], daily_file text, master_file text)`
     }
+  }
+
+  /** The examples among `hashes` that loopft_examples already holds: true when this run wrote them, false when an earlier run did. */
+  private async knownExamples(hashes: string[]): Promise<Map<string, boolean>> {
+    // Not export_run_id: re-running a window reuses its run row. Rows this transaction inserted are exactly this run's.
+    const rows = await this.tx<{sha256: string; this_run: boolean}[]>`
+      select sha256, xmin = pg_current_xact_id()::xid as this_run from loopft_examples where sha256 = any(${hashes}::text[])`
+    return new Map(rows.map((row) => [row.sha256, row.this_run]))
+  }
+
+  /**
+   * Examples of earlier runs are in the daily file once per run, so the first
+   * time this run meets each is remembered. Only these go through the temp
+   * table: every other example's lineage row already says whether this run wrote it.
+   */
+  private async firstSeenThisRun(hashes: string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set()
+    const rows = await this.tx<{sha256: string}[]>`
+      insert into loopft_export_seen (sha256) select unnest(${hashes}::text[]) on conflict do nothing returning sha256`
+    return new Set(rows.map((row) => row.sha256))
   }
 }

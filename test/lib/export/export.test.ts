@@ -111,13 +111,14 @@ describeOnBothBackends('export', (backend) => {
     assert.deepEqual([second.examplesWritten, second.examplesDuplicate, second.masterFiles], [2, 2, []])
   })
 
-  it('never writes an example to the master twice across runs', async () => {
+  it('never writes an example to the master twice across runs, and an earlier run\'s example once to the daily file', async () => {
     await insert(backend.db, [...turn('a', 60, 'same question', 'same answer'), ...turn('x', 61, 'only day one', 'ok')])
     await run({since: '2026-11-20T00:00:00Z', until: '2026-11-20T12:00:00Z'})
-    await insert(backend.db, [...turn('b', 13 * 60, 'same question', 'same answer'), ...turn('y', 13 * 60 + 5, 'only day two', 'ok')])
+    await insert(backend.db, [...turn('b', 13 * 60, 'same question', 'same answer'), ...turn('y', 13 * 60 + 5, 'only day two', 'ok'), ...turn('z', 13 * 60 + 9, 'same question', 'same answer')])
     const second = await run({since: '2026-11-20T12:00:00Z', until: '2026-11-21T00:00:00Z'})
     assert.equal(second.examplesWritten, 2, 'the daily file has the whole window')
-    assert.equal(second.examplesDuplicate, 1)
+    assert.equal(second.examplesDuplicate, 2)
+    assert.deepEqual((await readLines(second.dailyFile!)).map((example) => example.messages[0].content), ['same question', 'only day two'])
     const master = await readLines(path.join(outDir, 'master.jsonl'))
     assert.deepEqual(master.map((example) => example.messages[0].content), ['same question', 'only day one', 'only day two'])
   })
