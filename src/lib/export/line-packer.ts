@@ -57,7 +57,8 @@ export class LinePacker {
   }
 
   private put(bytes: Buffer): void {
-    bytes.copy(this.buffer, this.used)
+    // TypedArray set, not Buffer copy: for a few bytes the native call of copy() costs more than the copying.
+    this.buffer.set(bytes, this.used)
     this.used += bytes.length
   }
 

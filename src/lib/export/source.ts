@@ -97,7 +97,7 @@ export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Da
 /** Gathers COPY chunks into batches of whole conversations. */
 class CopyBatchAssembler {
   // Chunks are copied into the batch at once, so no chunk object outlives a young-generation GC.
-  private batch = new Uint8Array(2 * BATCH_BYTES)
+  private batch = resized(new Uint8Array(0), 0, 2 * BATCH_BYTES)
   private used = 0
   // Doubled while one conversation fills the batch, so a huge conversation is not re-scanned per chunk.
   private threshold = BATCH_BYTES
@@ -126,9 +126,10 @@ class CopyBatchAssembler {
 
 /** The first `used` bytes of `bytes` in a new buffer of `size` bytes, an ArrayBuffer of its own that can be transferred to a worker. */
 function resized(bytes: Uint8Array, used: number, size: number): Uint8Array<ArrayBuffer> {
-  const copy = new Uint8Array(size)
+  // Not zero-filled: every byte past `used` is written before it is read.
+  const copy = Buffer.allocUnsafeSlow(size)
   copy.set(bytes.subarray(0, used))
-  return copy
+  return copy as Uint8Array<ArrayBuffer>
 }
 
 /**
