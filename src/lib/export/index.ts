@@ -93,7 +93,8 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
       const source = copySql === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copySql, window)
       await processConversations(source, options, processor, sink, tally)
     } finally {
-      await copySql?.end({timeout: 5})
+      // The COPY has ended or failed by now: close at once, rather than wait for a stream nobody reads any more.
+      await copySql?.end({timeout: 0})
     }
     if (tally.verifyFindings > 0) {
       throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) after redaction; no file was published`, {

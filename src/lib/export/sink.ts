@@ -10,6 +10,8 @@ export interface SinkCounts {
 }
 
 const BATCH_SIZE = 2000
+// json, not jsonb: Postgres reads the lineage once, so converting it to jsonb first is wasted work.
+const JSON_OID = 114
 
 /**
  * Where examples go: every example of the window once into the daily file, and
@@ -92,7 +94,7 @@ export class ExampleSink {
       await this.tx`
         insert into loopft_examples (sha256, export_run_id, conversation_id, user_ids, daily_file, master_file)
         select sha256, ${this.runId}, conversation_id, user_ids, daily_file, master_file
-        from jsonb_to_recordset(${this.tx.json(lineage)}) as lineage (sha256 text, conversation_id text, user_ids text[], daily_file text, master_file text)`
+        from json_to_recordset(${this.tx.typed(lineage as never, JSON_OID)}) as lineage (sha256 text, conversation_id text, user_ids text[], daily_file text, master_file text)`
     }
   }
 
@@ -100,7 +102,7 @@ export class ExampleSink {
   private async knownExamples(hashes: string[]): Promise<Map<string, boolean>> {
     // Not export_run_id: re-running a window reuses its run row. Rows this transaction inserted are exactly this run's.
     const rows = await this.tx<{sha256: string; this_run: boolean}[]>`
-      select sha256, xmin = pg_current_xact_id()::xid as this_run from loopft_examples where sha256 = any(${hashes}::text[])`
+      select sha256, xmin = pg_current_xact_id()::xid as this_run from loopft_examples where sha256 = any(${this.hexList(hashes)})`
     return new Map(rows.map((row) => [row.sha256, row.this_run]))
   }
 
@@ -112,7 +114,12 @@ export class ExampleSink {
   private async firstSeenThisRun(hashes: string[]): Promise<Set<string>> {
     if (hashes.length === 0) return new Set()
     const rows = await this.tx<{sha256: string}[]>`
-      insert into loopft_export_seen (sha256) select unnest(${hashes}::text[]) on conflict do nothing returning sha256`
+      insert into loopft_export_seen (sha256) select unnest(${this.hexList(hashes)}) on conflict do nothing returning sha256`
     return new Set(rows.map((row) => row.sha256))
+  }
+
+  /** Hex hashes as one parameter split in SQL: postgres.js would otherwise serialise and escape each array element. */
+  private hexList(hashes: string[]) {
+    return this.tx`string_to_array(${hashes.join(' ')}, ' ')`
   }
 }
