@@ -49,8 +49,9 @@ function mergeConsecutive(messages: readonly ConversationMessage[]): TrainingMes
   const merged: TrainingMessage[] = []
   for (const message of messages) {
     const previous = merged.at(-1)
-    if (previous !== undefined && previous.role === message.role) previous.content = `${previous.content}\n\n${message.content}`
-    else merged.push({role: message.role, content: message.content})
+    // The caller's objects are shared, never changed: a merge makes a new one.
+    if (previous !== undefined && previous.role === message.role) merged[merged.length - 1] = {role: message.role, content: `${previous.content}\n\n${message.content}`}
+    else merged.push(message)
   }
   return merged
 }
@@ -61,7 +62,8 @@ function toTurns(messages: TrainingMessage[], systemPrompt: string | undefined, 
   let system: TrainingMessage | undefined = systemPrompt === undefined ? undefined : {role: 'system', content: systemPrompt}
   const turns: Turn[] = []
   let pendingUser: TrainingMessage | undefined
-  for (const [index, message] of messages.entries()) {
+  for (let index = 0; index < messages.length; index += 1) {
+    const message = messages[index]
     if (message.role === 'system') {
       if (index === 0 && system === undefined) system = message
       else bump(skipped, 'system_message')

@@ -41,7 +41,8 @@ export class LinePacker {
     this.reserve(messages)
     const start = this.used
     this.put(OPEN)
-    for (const [index, message] of messages.entries()) {
+    for (let index = 0; index < messages.length; index += 1) {
+      const message = messages[index]
       if (index > 0) this.buffer[this.used++] = COMMA
       this.put(ROLE_OPEN[message.role])
       this.putString(message.content)

@@ -73,7 +73,7 @@ function processConversation(conversation: SourceConversation, context: ProcessC
     return []
   }
   const built = buildExamples(admittedMessages(conversation, context.redactor, tally), {systemPrompt: context.systemPrompt, maxExampleTokens: context.maxExampleTokens})
-  for (const [reason, count] of Object.entries(built.skipped)) bump(tally.skipped, reason, count)
+  for (const reason in built.skipped) bump(tally.skipped, reason, built.skipped[reason])
   if (built.split) tally.examplesSplit += 1
   const accepted: TrainingMessage[][] = []
   for (const messages of built.examples) {
@@ -106,9 +106,10 @@ function admittedMessages(conversation: SourceConversation, redactor: Redactor, 
       continue
     }
     if (verdict.sanitized) bump(tally.skipped, 'sanitized_text_kept')
-    const redacted = redactor.redact(verdict.message.content, conversation.conversationId)
-    for (const [type, count] of Object.entries(redacted.counts)) bump(tally.redactions, type, count)
-    admitted.push({role: verdict.message.role, content: redacted.text})
+    const redacted = redactor.redact(verdict.content, conversation.conversationId)
+    // for…in, not Object.entries: no arrays per message, and most messages have no redactions at all.
+    for (const type in redacted.counts) bump(tally.redactions, type, redacted.counts[type as keyof typeof redacted.counts]!)
+    admitted.push({role: verdict.role, content: redacted.text})
   }
   return admitted
 }

@@ -2,7 +2,7 @@ import type {Readable} from 'node:stream'
 import type {Sql, TransactionSql} from 'postgres'
 import {lastConversationStart} from './copy-text.js'
 import {sanitizeText} from './text.js'
-import type {ConversationMessage, TrainingRole} from './examples.js'
+import type {TrainingRole} from './examples.js'
 
 export interface SourceRow {
   conversation_id: string
@@ -182,7 +182,7 @@ export function* groupConversations(rows: Iterable<SourceRow>): Generator<Source
   if (current !== undefined) yield current
 }
 
-export type MessageVerdict = {ok: true; message: ConversationMessage; sanitized: boolean} | {ok: false; reason: string}
+export type MessageVerdict = {ok: true; role: TrainingRole; content: string; sanitized: boolean} | {ok: false; reason: string}
 
 /** Decides whether a stored message can enter training, and cleans its text. */
 export function admitMessage(row: SourceRow): MessageVerdict {
@@ -193,5 +193,5 @@ export function admitMessage(row: SourceRow): MessageVerdict {
   if (raw === null || raw.trim() === '') return {ok: false, reason: 'empty_content'}
   const clean = sanitizeText(raw)
   if (clean.trim() === '') return {ok: false, reason: 'empty_content'}
-  return {ok: true, message: {role: row.role as TrainingRole, content: clean}, sanitized: clean !== raw}
+  return {ok: true, role: row.role as TrainingRole, content: clean, sanitized: clean !== raw}
 }

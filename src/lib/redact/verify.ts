@@ -11,8 +11,8 @@ import type {Finding, PiiType} from './types.js'
 interface Rule {
   type: PiiType
   pattern: RegExp
-  /** Characters some match needs: most texts lack digits or '@', so most rules never scan them. */
-  requires: (has: Traits) => boolean
+  /** Characters some match needs (any of these bits): most texts lack digits or '@', so most rules never scan them. */
+  requires: number
   /** Cheap test on the whole text before the pattern runs. */
   needs: RegExp
   /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
@@ -25,53 +25,63 @@ interface Match {
   index: number
 }
 
-interface Traits {
-  at: boolean
-  colon: boolean
-  dot: boolean
-  digit: boolean
-}
+// Which of the characters rules need a text holds, as bits.
+const AT = 1
+const COLON = 2
+const DOT = 4
+const DIGIT_BIT = 8
 
 const DIGIT = /\d/
 const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
 // A dot between two characters that are neither space nor dot: a plain scan, no Unicode classes.
 const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
 const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
-const hasAt = (has: Traits) => has.at
-const hasDigit = (has: Traits) => has.digit
 
 const RULES: Rule[] = [
-  {type: 'EMAIL', requires: hasAt, needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', requires: hasAt, needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
-  {type: 'URL', requires: (has) => has.colon, needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
+  {type: 'EMAIL', requires: AT, needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'HANDLE', requires: AT, needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'URL', requires: COLON, needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
-  {type: 'URL', requires: (has) => has.dot, needs: /\S\.[^\s.]/, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
-  {type: 'IP', requires: (has) => has.digit || has.colon, needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
-  {type: 'CARD', requires: hasDigit, needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
-  {type: 'IBAN', requires: hasDigit, needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
-  {type: 'SSN', requires: hasDigit, needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', requires: hasDigit, needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'URL', requires: DOT, needs: /\S\.[^\s.]/, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
+  {type: 'IP', requires: DIGIT_BIT | COLON, needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
+  {type: 'CARD', requires: DIGIT_BIT, needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
+  {type: 'IBAN', requires: DIGIT_BIT, needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'SSN', requires: DIGIT_BIT, needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
+  {type: 'PHONE', requires: DIGIT_BIT, needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
+
+const NO_FINDINGS: Finding[] = []
 
 /** Everything in `text` that still looks like one of `types`, minus allowed values. Overlaps keep the earlier, longer finding. */
 export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
-  const findings: Finding[] = []
-  const has: Traits = {at: text.includes('@'), colon: text.includes(':'), dot: text.includes('.'), digit: DIGIT.test(text)}
-  const consider = (type: PiiType, accept: Rule['accept'], value: string, index: number) => {
-    if (accept(value, text, index) && !isAllowed(type, value)) findings.push({type, start: index, end: index + value.length, value})
-  }
+  // Called once per training message, nearly always finding nothing: no closure, and no array until there is a finding.
+  let findings: Finding[] | undefined
+  const has = (text.includes('@') ? AT : 0) | (text.includes(':') ? COLON : 0) | (text.includes('.') ? DOT : 0) | (DIGIT.test(text) ? DIGIT_BIT : 0)
   for (const rule of RULES) {
-    if (!rule.requires(has) || !types.has(rule.type) || !rule.needs.test(text)) continue
+    if ((rule.requires & has) === 0 || !types.has(rule.type) || !rule.needs.test(text)) continue
     if (rule.matches !== undefined) {
-      for (const {value, index} of rule.matches(text)) consider(rule.type, rule.accept, value, index)
+      for (const {value, index} of rule.matches(text)) if (isFinding(rule, value, text, index, isAllowed)) (findings ??= []).push(finding(rule.type, value, index))
       continue
     }
     rule.pattern.lastIndex = 0
     for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
-      if (m[0].length > 0) consider(rule.type, rule.accept, m[0], m.index)
-      else rule.pattern.lastIndex++
+      if (m[0].length === 0) rule.pattern.lastIndex++
+      else if (isFinding(rule, m[0], text, m.index, isAllowed)) (findings ??= []).push(finding(rule.type, m[0], m.index))
     }
   }
+  return findings === undefined ? NO_FINDINGS : outermost(findings)
+}
+
+function isFinding(rule: Rule, value: string, text: string, index: number, isAllowed: (type: PiiType, value: string) => boolean): boolean {
+  return rule.accept(value, text, index) && !isAllowed(rule.type, value)
+}
+
+function finding(type: PiiType, value: string, start: number): Finding {
+  return {type, start, end: start + value.length, value}
+}
+
+/** Overlapping findings: the earlier, then the longer, wins. */
+function outermost(findings: Finding[]): Finding[] {
   findings.sort((a, b) => a.start - b.start || b.end - a.end)
   const kept: Finding[] = []
   for (const f of findings) if (kept.length === 0 || f.start >= kept[kept.length - 1].end) kept.push(f)
@@ -101,10 +111,12 @@ function* hostUrlMatches(text: string): Generator<Match> {
 }
 
 function isHostUrl(value: string): boolean {
-  const host = value.split(/[:/]/)[0].toLowerCase().replace(/\.+$/, '')
-  const rawTld = value.split(/[:/]/)[0].replace(/\.+$/, '').split('.').pop() ?? ''
+  const hostEnd = value.search(/[:/]/)
+  const rawHost = (hostEnd === -1 ? value : value.slice(0, hostEnd)).replace(/\.+$/, '')
+  const host = rawHost.toLowerCase()
+  const rawTld = rawHost.slice(rawHost.lastIndexOf('.') + 1)
   const tld = rawTld.toLowerCase()
-  const qualified = /[:/]/.test(value) || host.startsWith('www.')
+  const qualified = hostEnd !== -1 || host.startsWith('www.')
   if (qualified) return isTld(tld) && /^[\p{L}]/u.test(tld)
   if (rawTld !== tld || !WEB_TLDS.has(tld) || /^\d+\./.test(host)) return false
   const parts = host.split('.')
@@ -113,6 +125,8 @@ function isHostUrl(value: string): boolean {
 }
 
 function isIpAddress(value: string, text: string, index: number): boolean {
+  // Most candidates are times and decimals ("12:30", "4.99"): an address needs three dots or two colons.
+  if (count(value, '.') < 3 && count(value, ':') < 2) return false
   const trimmed = value.replace(/[.:]+$/, (s) => (s.endsWith('::') ? '::' : ''))
   const address = trimmed.split('%')[0]
   const kind = isIP(address)
@@ -147,4 +161,10 @@ function isPhoneLike(value: string): boolean {
   if (digits.length === 10) return /^(?:3-3-4|5-5|2-4-4|3-7|3-3-2-2)$/.test(shape) && !(shape === '5-5' && digits[0] < '6')
   if (digits.length === 11) return shape === '1-3-3-4' || shape === '2-5-4'
   return digits.length === 9 && /^[6-9]/.test(digits) && (shape === '3-2-2-2' || shape === '2-3-2-2')
+}
+
+function count(text: string, char: string): number {
+  let found = 0
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) found += 1
+  return found
 }
