@@ -47,7 +47,9 @@ export class ExampleSink {
 
   async close(): Promise<{daily: WrittenParts; master: WrittenParts}> {
     await this.flush()
-    return {daily: await this.daily.close(), master: await this.master.close()}
+    // Both files are synced to disk before they can be published: wait for the two syncs together.
+    const [daily, master] = await Promise.all([this.daily.close(), this.master.close()])
+    return {daily, master}
   }
 
   async abort(): Promise<void> {
