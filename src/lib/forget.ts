@@ -52,7 +52,8 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
   return withRunLock(deps.db, 'export', () => withRunLock(deps.db, 'tune', async () => {
     const [existing] = await sql<{forgotten_at: Date}[]>`select forgotten_at from loopft_tombstones where user_hash = ${userHash}`
     if (!options.dryRun) await sql`insert into loopft_tombstones (user_hash) values (${userHash}) on conflict do nothing`
-    const examples = await sql<{sha256: string; export_run_id: string}[]>`select sha256, export_run_id from loopft_examples where ${userId} = any(user_ids)`
+    // @>, not = any(): only containment can use the GIN index on user_ids.
+    const examples = await sql<{sha256: string; export_run_id: string}[]>`select sha256, export_run_id from loopft_examples where user_ids @> array[${userId}]::text[]`
     const hashes = new Set(examples.map((row) => row.sha256))
     const files = await scanFiles(sql, hashes, options.dryRun)
     const touched = new Set(files.filter((scan) => scan.linesRemoved > 0).map((scan) => scan.file))
