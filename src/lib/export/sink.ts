@@ -35,7 +35,7 @@ export class ExampleSink {
 
   /** `batchSize`: examples per round trip (smaller only in tests, to cross batch boundaries). */
   static async open(tx: TransactionSql, runId: number, daily: PartWriter, master: PartWriter, batchSize = BATCH_SIZE): Promise<ExampleSink> {
-    await tx`create temp table if not exists loopft_export_seen (sha256 text primary key) on commit drop`
+    await tx`create temp table if not exists loopft_export_seen (sha256 text collate "C" primary key) on commit drop`
     return new ExampleSink(tx, runId, daily, master, batchSize)
   }
 
