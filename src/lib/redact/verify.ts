@@ -13,8 +13,8 @@ interface Rule {
   pattern: RegExp
   /** Characters some match needs (any of these bits): most texts lack digits or '@', so most rules never scan them. */
   requires: number
-  /** Cheap test on the whole text before the pattern runs. */
-  needs: RegExp
+  /** Cheap test on the whole text before the pattern runs; none when the rule's own scan is as cheap. */
+  needs?: (text: string) => boolean
   /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
   matches?: (text: string) => Iterable<Match>
   accept: (value: string, text: string, index: number) => boolean
@@ -32,22 +32,24 @@ const DOT = 4
 const DIGIT_BIT = 8
 
 const DIGIT = /\d/
+const DIGIT_DOT_DIGIT = /\d\.\d/
+const contains = (pattern: RegExp) => (text: string) => pattern.test(text)
 const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
 // A dot between two characters that are neither space nor dot: a plain scan, no Unicode classes.
 const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
 const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
 
 const RULES: Rule[] = [
-  {type: 'EMAIL', requires: AT, needs: /@/, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', requires: AT, needs: /@/, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
-  {type: 'URL', requires: COLON, needs: /:\/\//, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
+  {type: 'EMAIL', requires: AT, needs: contains(/@/), pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'HANDLE', requires: AT, needs: contains(/@/), pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'URL', requires: COLON, needs: contains(/:\/\//), pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
-  {type: 'URL', requires: DOT, needs: /\S\.[^\s.]/, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
-  {type: 'IP', requires: DIGIT_BIT | COLON, needs: /\d\.\d|:.*:/, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
-  {type: 'CARD', requires: DIGIT_BIT, needs: /\d{4}/, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
-  {type: 'IBAN', requires: DIGIT_BIT, needs: /[A-Za-z]{2}\d\d/, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
-  {type: 'SSN', requires: DIGIT_BIT, needs: /\d{3}[- ]\d\d[- ]\d{4}/, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', requires: DIGIT_BIT, needs: /\d[ .\-/)]\(?\d|\+\d/, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'URL', requires: DOT, needs: contains(/\S\.[^\s.]/), pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
+  {type: 'IP', requires: DIGIT_BIT | COLON, needs: (text) => DIGIT_DOT_DIGIT.test(text) || text.indexOf(':', text.indexOf(':') + 1) !== -1, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
+  {type: 'CARD', requires: DIGIT_BIT, needs: contains(/\d{4}/), pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
+  {type: 'IBAN', requires: DIGIT_BIT, needs: contains(/[A-Za-z]{2}\d\d/), pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'SSN', requires: DIGIT_BIT, needs: contains(/\d{3}[- ]\d\d[- ]\d{4}/), pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
+  {type: 'PHONE', requires: DIGIT_BIT, needs: contains(/\d[ .\-/)]\(?\d|\+\d/), pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
 
 const NO_FINDINGS: Finding[] = []
@@ -58,7 +60,7 @@ export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed:
   let findings: Finding[] | undefined
   const has = (text.includes('@') ? AT : 0) | (text.includes(':') ? COLON : 0) | (text.includes('.') ? DOT : 0) | (DIGIT.test(text) ? DIGIT_BIT : 0)
   for (const rule of RULES) {
-    if ((rule.requires & has) === 0 || !types.has(rule.type) || !rule.needs.test(text)) continue
+    if ((rule.requires & has) === 0 || !types.has(rule.type) || (rule.needs !== undefined && !rule.needs(text))) continue
     if (rule.matches !== undefined) {
       for (const {value, index} of rule.matches(text)) if (isFinding(rule, value, text, index, isAllowed)) (findings ??= []).push(finding(rule.type, value, index))
       continue
