@@ -3,6 +3,7 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {CLI_NODE_OPTIONS} from '../../src/cli/node-options.js'
 import {applySchedule, type CommandRunner} from '../../src/lib/schedule-install.js'
 import {CRONTAB_BEGIN, CRONTAB_END, SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, scheduleTarget, type ScheduleTarget} from '../../src/lib/schedule.js'
 
@@ -135,7 +136,7 @@ describe('schedule', () => {
   })
 
   it('keeps examples/ in step with the renderer', async () => {
-    const example = scheduleTarget({workingDirectory: '/opt/loopft', home: '.loopft', command: ['/usr/bin/node', '/opt/loopft/bin/run.js'], path: '/usr/local/bin:/usr/bin:/bin'})
+    const example = scheduleTarget({workingDirectory: '/opt/loopft', home: '.loopft', command: ['/usr/bin/node', ...CLI_NODE_OPTIONS, '/opt/loopft/bin/run.js'], path: '/usr/local/bin:/usr/bin:/bin'})
     assert.equal(await fs.readFile('examples/cron/loopft.crontab', 'utf8'), renderCrontab(example))
     for (const unit of renderSystemdUnits(example, {user: false})) {
       assert.equal(await fs.readFile(path.join('examples/systemd', unit.name), 'utf8'), unit.text, unit.name)
