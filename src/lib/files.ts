@@ -24,7 +24,6 @@ export async function writeFileAtomic(finalPath: string, data: string | Uint8Arr
   await fs.rename(temporary, finalPath)
 }
 
-
 export async function fileSize(file: string): Promise<number | undefined> {
   try {
     return (await fs.stat(file)).size

@@ -76,7 +76,6 @@ export async function readRun(sql: Sql, id: number): Promise<ExportRunRecord> {
   return toRecord(row)
 }
 
-
 /** The latest runs by window end, newest first (loopft status). */
 export async function recentRuns(sql: Sql, limit: number): Promise<ExportRunRecord[]> {
   const rows = await sql<RunRow[]>`select * from loopft_export_runs order by window_end desc, id desc limit ${limit}`

@@ -65,15 +65,17 @@ export class ExampleSink {
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]; daily_file: string; master_file: string}> = []
     for (const {example, utf8} of batch) {
-      const thisRun = known.get(example.sha256)
-      if (seenInBatch.has(example.sha256) || this.tooLarge.has(example.sha256) || thisRun === true || (thisRun === false && !earlierFirstSeen.has(example.sha256))) {
+      const sha256 = example.sha256
+      const thisRun = known.get(sha256)
+      const earlierRunsAgain = thisRun === false && !earlierFirstSeen.has(sha256)
+      if (seenInBatch.has(sha256) || this.tooLarge.has(sha256) || thisRun === true || earlierRunsAgain) {
         this.counts.duplicateInRun += 1
         continue
       }
-      seenInBatch.add(example.sha256)
+      seenInBatch.add(sha256)
       const dailyFile = await this.daily.write(utf8)
       if (dailyFile === undefined) {
-        this.tooLarge.add(example.sha256)
+        this.tooLarge.add(sha256)
         this.counts.tooLarge += 1
         continue
       }
@@ -84,7 +86,7 @@ export class ExampleSink {
       }
       const masterFile = await this.master.write(utf8)
       lineage.push({
-        sha256: example.sha256,
+        sha256,
         conversation_id: example.conversationId,
         user_ids: example.userIds,
         daily_file: dailyFile,

@@ -62,7 +62,8 @@ export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Da
   // 'data' events rather than async iteration: the iterator's read() concatenates every buffered row into a
   // new Buffer first, one more copy of the whole window. The stream is paused while a batch waits.
   const ready: CopyBatch[] = []
-  let state: {ended: boolean; failure?: Error} = {ended: false}
+  let ended = false
+  let failure: Error | undefined
   let wake = () => {}
   readable.on('data', (chunk: Buffer) => {
     const batch = assembler.add(chunk)
@@ -71,9 +72,9 @@ export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Da
     readable.pause()
     wake()
   })
-  readable.once('end', () => ((state = {ended: true}), wake()))
-  readable.once('close', () => ((state = {ended: state.ended, failure: state.failure ?? (state.ended ? undefined : new Error('the COPY stream closed before its end'))}), wake()))
-  readable.once('error', (error: Error) => ((state = {ended: state.ended, failure: error}), wake()))
+  readable.once('end', () => ((ended = true), wake()))
+  readable.once('error', (error: Error) => ((failure ??= error), wake()))
+  readable.once('close', () => (ended || (failure ??= new Error('the COPY stream closed before its end')), wake()))
   try {
     for (;;) {
       const batch = ready.shift()
@@ -81,8 +82,8 @@ export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Da
         yield batch
         continue
       }
-      if (state.failure !== undefined) throw state.failure
-      if (state.ended) break
+      if (failure !== undefined) throw failure
+      if (ended) break
       const next = new Promise<void>((resolve) => (wake = resolve))
       readable.resume()
       await next

@@ -13,7 +13,7 @@ interface Rule {
   pattern: RegExp
   /** Characters some match needs (any of these bits): most texts lack digits or '@', so most rules never scan them. */
   requires: number
-  /** Cheap test on the whole text before the pattern runs; none when the rule's own scan is as cheap. */
+  /** Cheap test on the whole text before the pattern runs; none when `requires` already says as much. */
   needs?: (text: string) => boolean
   /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
   matches?: (text: string) => Iterable<Match>
@@ -40,8 +40,8 @@ const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
 const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
 
 const RULES: Rule[] = [
-  {type: 'EMAIL', requires: AT, needs: contains(/@/), pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', requires: AT, needs: contains(/@/), pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'EMAIL', requires: AT, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'HANDLE', requires: AT, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
   {type: 'URL', requires: COLON, needs: contains(/:\/\//), pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
   {type: 'URL', requires: DOT, needs: contains(/\S\.[^\s.]/), pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
