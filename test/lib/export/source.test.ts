@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {connectServer} from '../../../src/lib/db.js'
-import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
-import {groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
+import {decodeConversations} from '../../../src/lib/export/copy-binary.js'
+import {streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
 import {describeOnBothBackends} from '../../support/backends.js'
 
 const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-21T00:00:00Z')}
@@ -9,7 +9,7 @@ const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-
 const BIG = 'x\t\\y\n'.repeat(300_000)
 
 function conversationsOf(batch: SourceBatch): SourceConversation[] {
-  return 'copyText' in batch ? [...groupConversations(decodeSourceRows(batch.copyText))] : batch.conversations
+  return 'copyData' in batch ? [...decodeConversations(batch.copyData)] : batch.conversations
 }
 
 async function collect(batches: AsyncIterable<SourceBatch>): Promise<{count: number; conversations: SourceConversation[]}> {
@@ -27,9 +27,10 @@ describeOnBothBackends('export/source', (backend) => {
 
   before(async function () {
     this.timeout(60_000)
+    // Stored answer first: the reader must order by time, not by id or place on disk.
     const rows = ids.flatMap((id, index) => [
-      {conversation_id: id, user_id: `u${index % 7}`, role: 'user', content: id === 'c01500' ? BIG : `question\tof ${id} with a \\ and\na newline ${'é'.repeat(80)}`, created_at: new Date(WINDOW.start.getTime() + index * 1000)},
       {conversation_id: id, user_id: null, role: 'assistant', content: `answer to ${id}`, created_at: new Date(WINDOW.start.getTime() + index * 1000 + 500)},
+      {conversation_id: id, user_id: `u${index % 7}`, role: 'user', content: id === 'c01500' ? BIG : `question\tof ${id} with a \\ and\na newline ${'é'.repeat(80)}`, created_at: new Date(WINDOW.start.getTime() + index * 1000)},
     ])
     for (let start = 0; start < rows.length; start += 1000) {
       await backend.db.sql`insert into conversation_messages ${backend.db.sql(rows.slice(start, start + 1000), 'conversation_id', 'user_id', 'role', 'content', 'created_at')}`
@@ -51,7 +52,7 @@ describeOnBothBackends('export/source', (backend) => {
     assert.ok(count > 1, `${count} batches`)
   })
 
-  it('streams COPY text in batches that never split a conversation, even one larger than a batch', async function () {
+  it('streams binary COPY in batches that never split a conversation, even one larger than a batch', async function () {
     if (backend.db.server === undefined) this.skip()
     const sql = connectServer(backend.db.server!, 1)
     try {
