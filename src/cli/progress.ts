@@ -1,4 +1,4 @@
-import ora, {type Ora} from 'ora'
+import type {Ora} from 'ora'
 import type {Terminal} from './terminal.js'
 
 export interface Progress {
@@ -20,11 +20,33 @@ export function startProgress(terminal: Terminal, text: string, options: {quiet:
       note(line) { process.stderr.write(`${line}\n`) },
     }
   }
-  const spinner: Ora = ora({text, stream: process.stderr}).start()
+  return spinnerProgress(text)
+}
+
+/** ora is imported only when a spinner shows: cron, CI and --json runs never load it (~55 ms). */
+function spinnerProgress(initial: string): Progress {
+  let text = initial
+  let spinner: Ora | undefined
+  let finished = false
+  void import('ora').then(({default: ora}) => {
+    if (!finished) spinner = ora({text, stream: process.stderr}).start()
+  })
+  const finish = (outcome: 'succeed' | 'fail', final?: string) => {
+    finished = true
+    if (spinner !== undefined) spinner[outcome](final)
+    else if (final) process.stderr.write(`${final}\n`)
+  }
   return {
-    update(next) { spinner.text = next },
-    succeed(final) { spinner.succeed(final) },
-    fail(final) { spinner.fail(final) },
-    note(line) { spinner.clear(); process.stderr.write(`${line}\n`); spinner.render() },
+    update(next) {
+      text = next
+      if (spinner !== undefined) spinner.text = next
+    },
+    succeed: (final) => finish('succeed', final),
+    fail: (final) => finish('fail', final),
+    note(line) {
+      spinner?.clear()
+      process.stderr.write(`${line}\n`)
+      spinner?.render()
+    },
   }
 }

@@ -26,7 +26,7 @@ export default class Cycle extends LoopftCommand {
     const watch = {intervalMs: parseAge(flags.interval, '--interval'), timeoutMs: parseAge(flags['watch-timeout'], '--watch-timeout'), stuckAfterMs: 3_600_000}
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const db = await this.openDatabase(config)
-    const openai = this.openai(config)
+    const openai = await this.openai(config)
     const progress = this.progress('cycle')
     const steps = cycleSteps({db, provider: createOpenAIProvider(openai), openai, config, loopftVersion: this.config.version, sinceMs, watch, actor: currentActor(), onProgress: (line) => progress.update(line)})
     const deps = {db, steps, autoPromote: flags['auto-promote'] ?? config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}

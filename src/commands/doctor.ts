@@ -13,7 +13,7 @@ export default class Doctor extends LoopftCommand {
   async run(): Promise<DoctorResult> {
     const {flags} = await this.parse(Doctor)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
-    const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: () => createOpenAIProvider(this.openai(config))})
+    const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: async () => createOpenAIProvider(await this.openai(config))})
     this.log(renderTable(this.terminal, ['check', 'status', 'detail', 'fix'], result.checks.map((check) => [check.name, renderStatus(check.status, this.terminal), check.detail, check.fix])))
     if (!result.ok) process.exitCode = EXIT.CHECK_FAILED
     return result

@@ -42,7 +42,7 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
     const progress = this.progress('evaluating')
-    const result = await evaluateCandidate({sql, openai: this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
+    const result = await evaluateCandidate({sql, openai: await this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
       candidate: flags.candidate,
       baseline: flags.baseline,
       goldFile: flags.gold,

@@ -19,7 +19,7 @@ export default class Forget extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const db = await this.openDatabase(config)
     const dryRun = flags['dry-run'] || !(await this.confirm('Erase this user from the database, every export file and the provider? This cannot be undone.', flags.yes))
-    const api = !dryRun && config.openaiApiKey !== undefined ? createOpenAIProvider(this.openai(config)) : undefined
+    const api = !dryRun && config.openaiApiKey !== undefined ? createOpenAIProvider(await this.openai(config)) : undefined
     const receipt = await forgetUser({db, api}, flags.user, {dryRun})
     this.log(render(receipt, this.terminal))
     const partial = forgetFailure(receipt)

@@ -28,7 +28,7 @@ export default class Prune extends LoopftCommand {
       this.log(render(dryRunReport(plan), this.terminal))
       return dryRunReport(plan)
     }
-    const api = plan.models.length + plan.files.length > 0 ? createOpenAIProvider(this.openai(config)) : undefined
+    const api = plan.models.length + plan.files.length > 0 ? createOpenAIProvider(await this.openai(config)) : undefined
     const report = await executePrune({...deps, api}, plan)
     this.log(render(report, this.terminal))
     const partial = partialFailure(report)

@@ -40,7 +40,7 @@ export default class Tune extends LoopftCommand {
     const progress = this.progress('preparing the fine-tune')
     try {
       const result = await startFineTune(
-        {db, provider: createOpenAIProvider(this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
+        {db, provider: createOpenAIProvider(await this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
         {
           file: flags.file, sinceMs, baseModel: config.baseModel, epochs: flags.epochs, suffix: flags.suffix, maxCostUsd, validationSplit,
           monthlyBudgetUsd: config.monthlyBudgetUsd, dryRun: flags['dry-run'], force: flags.force, outDir: config.outDir, loopftVersion: this.config.version,

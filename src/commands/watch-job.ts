@@ -32,7 +32,7 @@ export default class WatchJob extends LoopftCommand {
     process.once('SIGINT', abort)
     try {
       const result = await watchFineTuneJob(
-        {sql, provider: createOpenAIProvider(this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onUpdate: (update) => show(update, progress)},
+        {sql, provider: createOpenAIProvider(await this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onUpdate: (update) => show(update, progress)},
         {...options, signal: controller.signal},
       )
       progress.succeed(`job ${result.jobId} succeeded`)

@@ -28,7 +28,7 @@ export interface DoctorDeps {
   /** Opens (and migrates) the database; a throw becomes the failed database check. */
   connect: () => Promise<Database>
   /** Builds the provider; a throw (no key) becomes the failed API check. */
-  createProvider: () => TrainingProvider
+  createProvider: () => TrainingProvider | Promise<TrainingProvider>
   now?: () => Date
 }
 
@@ -100,7 +100,7 @@ async function checkApi(deps: DoctorDeps, add: Add): Promise<TrainingProvider | 
     return undefined
   }
   try {
-    return deps.createProvider()
+    return await deps.createProvider()
   } catch (error) {
     add('api', 'fail', toLoopftError(error).message, 'check OPENAI_API_KEY and OPENAI_BASE_URL')
     return undefined
