@@ -114,10 +114,7 @@ async function scanFiles(sql: Sql, hashes: ReadonlySet<string>, dryRun: boolean)
   if (hashes.size === 0) return []
   const runs = await sql<{out_dir: string; files: string[]}[]>`
     select out_dir, array_remove(array[daily_file] || daily_files || master_files, null) as files from loopft_export_runs`
-  const listed = await sql<{file: string}[]>`
-    select daily_file as file from loopft_examples where sha256 = any(${[...hashes]})
-    union select master_file from loopft_examples where sha256 = any(${[...hashes]})
-    union select dataset_path from loopft_training_jobs`
+  const listed = await sql<{file: string}[]>`select dataset_path as file from loopft_training_jobs`
   const files = new Set([...runs.flatMap((run) => run.files.map((file) => path.resolve(run.out_dir, file))), ...listed.map((row) => path.resolve(row.file))])
   const scans: FileScan[] = []
   for (const file of [...files].sort()) {

@@ -72,7 +72,7 @@ export class ExampleSink {
     const known = await lookup
     const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
     const seenInBatch = new Set<string>()
-    const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]; daily_file: string; master_file: string}> = []
+    const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []
     for (const {example, utf8} of batch) {
       const sha256 = example.sha256
       const thisRun = known.get(sha256)
@@ -82,8 +82,7 @@ export class ExampleSink {
         continue
       }
       seenInBatch.add(sha256)
-      const dailyFile = await this.daily.write(utf8)
-      if (dailyFile === undefined) {
+      if ((await this.daily.write(utf8)) === undefined) {
         this.tooLarge.add(sha256)
         this.counts.tooLarge += 1
         continue
@@ -93,21 +92,15 @@ export class ExampleSink {
         this.counts.alreadyInMaster += 1
         continue
       }
-      const masterFile = await this.master.write(utf8)
-      lineage.push({
-        sha256,
-        conversation_id: example.conversationId,
-        user_ids: example.userIds,
-        daily_file: dailyFile,
-        master_file: masterFile!,
-      })
+      await this.master.write(utf8)
+      lineage.push({sha256, conversation_id: example.conversationId, user_ids: example.userIds})
     }
     if (lineage.length > 0) {
-      // One JSON parameter instead of six per row: far less for postgres.js to build per batch.
+      // One JSON parameter instead of four per row: far less for postgres.js to build per batch.
       const insert = this.tx`
-        insert into loopft_examples (sha256, export_run_id, conversation_id, user_ids, daily_file, master_file)
-        select sha256, ${this.runId}, conversation_id, user_ids, daily_file, master_file
-        from json_to_recordset(${this.tx.typed(lineage as never, JSON_OID)}) as lineage (sha256 text, conversation_id text, user_ids text[], daily_file text, master_file text)`.execute()
+        insert into loopft_examples (sha256, export_run_id, conversation_id, user_ids)
+        select sha256, ${this.runId}, conversation_id, user_ids
+        from json_to_recordset(${this.tx.typed(lineage as never, JSON_OID)}) as lineage (sha256 text, conversation_id text, user_ids text[])`.execute()
       // Awaited by the next lookup, by close() or by abort(): handled, so never an unhandled rejection meanwhile.
       insert.catch(() => {})
       this.pendingInsert = insert
