@@ -22,8 +22,6 @@ const JSON_OID = 114
 export class ExampleSink {
   readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0}
   private batch: Array<{example: ExampleLine; utf8: Uint8Array}> = []
-  // The last batch's lineage rows, inserted while the next batch gathers: only the next lookup waits for them.
-  private pendingInsert: Promise<unknown> = Promise.resolve()
   // Lines longer than maxBytes are never stored, so they are remembered here; each is huge, so they are few.
   private readonly tooLarge = new Set<string>()
 
@@ -49,14 +47,12 @@ export class ExampleSink {
 
   async close(): Promise<{daily: WrittenParts; master: WrittenParts}> {
     await this.flush()
-    await this.pendingInsert
     // Both files are synced to disk before they can be published: wait for the two syncs together.
     const [daily, master] = await Promise.all([this.daily.close(), this.master.close()])
     return {daily, master}
   }
 
   async abort(): Promise<void> {
-    await this.pendingInsert.catch(() => {})
     await Promise.all([this.daily.abort(), this.master.abort()])
   }
 
@@ -64,12 +60,7 @@ export class ExampleSink {
     if (this.batch.length === 0) return
     const batch = this.batch
     this.batch = []
-    // Sent now, run after the pending insert on the transaction's one connection, so it sees those rows.
-    const lookup = this.knownExamples(batch.map(({example}) => example.sha256))
-    lookup.catch(() => {})
-    // The insert's own error, rather than the lookup's "transaction is aborted", is the one to report.
-    await this.pendingInsert
-    const known = await lookup
+    const known = await this.knownExamples(batch.map(({example}) => example.sha256))
     const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []
@@ -97,13 +88,10 @@ export class ExampleSink {
     }
     if (lineage.length > 0) {
       // One JSON parameter instead of four per row: far less for postgres.js to build per batch.
-      const insert = this.tx`
+      await this.tx`
         insert into loopft_examples (sha256, export_run_id, conversation_id, user_ids)
         select sha256, ${this.runId}, conversation_id, user_ids
-        from json_to_recordset(${this.tx.typed(lineage as never, JSON_OID)}) as lineage (sha256 text, conversation_id text, user_ids text[])`.execute()
-      // Awaited by the next lookup, by close() or by abort(): handled, so never an unhandled rejection meanwhile.
-      insert.catch(() => {})
-      this.pendingInsert = insert
+        from json_to_recordset(${this.tx.typed(lineage as never, JSON_OID)}) as lineage (sha256 text, conversation_id text, user_ids text[])`
     }
   }
 
