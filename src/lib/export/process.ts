@@ -1,9 +1,9 @@
 import type {Redactor} from '../redact/index.js'
 import {tombstoneHash} from '../tombstones.js'
-import {decodeConversations} from './copy-binary.js'
+import {decodeSourceRows} from './copy-text.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {LinePacker, type ExampleLine} from './line-packer.js'
-import {admitMessage, type SourceBatch, type SourceConversation} from './source.js'
+import {admitMessage, groupConversations, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
   redactor: Redactor
@@ -53,7 +53,7 @@ export function addTally(into: Tally, from: Tally): void {
 export function processBatch(batch: SourceBatch, context: ProcessContext): ProcessedBatch {
   const tally = emptyTally()
   const packer = new LinePacker()
-  const conversations = 'copyData' in batch ? decodeConversations(batch.copyData) : batch.conversations
+  const conversations = 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
   for (const conversation of conversations) {
     tally.messagesRead += conversation.rows.length
     tally.conversations += 1

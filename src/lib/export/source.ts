@@ -1,6 +1,6 @@
 import type {Readable} from 'node:stream'
 import type {Sql, TransactionSql} from 'postgres'
-import {copyHeaderLength, copyTupleEnd} from './copy-binary.js'
+import {lastConversationStart} from './copy-text.js'
 import {sanitizeText} from './text.js'
 import type {TrainingRole} from './examples.js'
 
@@ -20,14 +20,14 @@ export interface SourceConversation {
 }
 
 /**
- * What the reader hands to processing: binary COPY tuples of whole
- * conversations (read on a Postgres server, passed to a worker without
- * copying), or conversations already parsed by postgres.js (the embedded default).
+ * What the reader hands to processing: COPY text of whole conversations (read
+ * on a Postgres server, passed to a worker without copying), or conversations
+ * already parsed by postgres.js (the embedded default).
  */
 export type SourceBatch = CopyBatch | {conversations: SourceConversation[]}
 
 export interface CopyBatch {
-  copyData: Uint8Array<ArrayBuffer>
+  copyText: Uint8Array<ArrayBuffer>
 }
 
 const FETCH_SIZE = 5000
@@ -51,30 +51,15 @@ function windowQuery(sql: TransactionSql | Sql, window: {start: Date; end: Date}
 }
 
 /**
- * The window as one row per conversation: its id, then an array per column of
- * its messages. GroupAggregate receives the rows in the subquery's order, so
- * each array is in message order; a row per conversation rather than per
- * message is a tenth of the protocol messages for postgres.js to handle.
- */
-function conversationWindowQuery(sql: Sql, window: {start: Date; end: Date}) {
-  return sql`
-    select conversation_id, array_agg(user_id), array_agg(role), array_agg(content), array_agg(has_image), array_agg(parts_text)
-    from (${windowQuery(sql, window, false)}) message
-    group by conversation_id
-    order by conversation_id`
-}
-
-/**
- * Reads the window with COPY … TO STDOUT (FORMAT binary) on a connection of
- * its own to a Postgres server and yields about BATCH_BYTES of whole
- * conversations at a time, as raw tuples: nothing is parsed on this thread,
- * and memory holds a batch and one conversation, whatever the number of rows.
+ * Reads the window with COPY … TO STDOUT on its own connection of a Postgres
+ * server and yields about BATCH_BYTES of whole conversations at a time, as raw
+ * COPY text: rows are never parsed on this thread, and memory holds a batch
+ * and one conversation, whatever the number of rows.
  */
 export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Date}): AsyncGenerator<CopyBatch> {
-  // Parallel workers' partial aggregates would be combined in any order: the arrays' order needs one process.
   // JIT compiling the query delayed its first row by 0.1-0.3 s and made the whole no faster (measured).
-  await sql`select set_config('max_parallel_workers_per_gather', '0', false), set_config('jit', 'off', false)`
-  const readable = (await sql`copy (${conversationWindowQuery(sql, window)}) to stdout (format binary)`.readable()) as Readable
+  await sql`set jit = off`
+  const readable = (await sql`copy (${windowQuery(sql, window, false)}) to stdout`.readable()) as Readable
   const assembler = new CopyBatchAssembler()
   // 'data' events rather than async iteration: the iterator's read() concatenates every buffered row into a
   // new Buffer first, one more copy of the whole window. The stream is paused while a batch waits.
@@ -112,51 +97,33 @@ export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Da
   }
 }
 
-/** Gathers COPY chunks into batches of whole tuples, that is of whole conversations. */
+/** Gathers COPY chunks into batches of whole conversations. */
 class CopyBatchAssembler {
   // Chunks are copied into the batch at once, so no chunk object outlives a young-generation GC.
   private batch = resized(new Uint8Array(0), 0, 2 * BATCH_BYTES)
   private used = 0
-  // batch[0, complete) is whole tuples; the header is dropped once read, the trailer marks the end.
-  private complete = 0
-  private headerRead = false
-  private trailerSeen = false
+  // Doubled while one conversation fills the batch, so a huge conversation is not re-scanned per chunk.
+  private threshold = BATCH_BYTES
 
   add(chunk: Uint8Array): CopyBatch | undefined {
     if (this.used + chunk.length > this.batch.length) this.batch = resized(this.batch, this.used, 2 * (this.used + chunk.length))
     this.batch.set(chunk, this.used)
     this.used += chunk.length
-    const bytes = Buffer.from(this.batch.buffer, 0, this.used)
-    if (!this.headerRead) {
-      const header = copyHeaderLength(bytes, this.used)
-      if (header === undefined) return undefined
-      this.batch.copyWithin(0, header, this.used)
-      this.used -= header
-      this.headerRead = true
+    if (this.used < this.threshold) return undefined
+    const cut = lastConversationStart(Buffer.from(this.batch.buffer, 0, this.used))
+    if (cut === 0) {
+      this.threshold = 2 * this.used
+      return undefined
     }
-    for (;;) {
-      const end = copyTupleEnd(bytes, this.complete, this.used)
-      if (end === undefined) break
-      if (end === 'trailer') {
-        this.trailerSeen = true
-        break
-      }
-      this.complete = end
-    }
-    return this.complete >= BATCH_BYTES ? this.take() : undefined
+    const whole = this.batch.subarray(0, cut)
+    this.batch = resized(this.batch.subarray(cut), this.used - cut, Math.max(2 * BATCH_BYTES, 2 * (this.used - cut)))
+    this.used -= cut
+    this.threshold = BATCH_BYTES
+    return {copyText: whole}
   }
 
   finish(): CopyBatch | undefined {
-    if (!this.trailerSeen) throw new Error('the COPY stream ended inside a row')
-    return this.complete > 0 ? this.take() : undefined
-  }
-
-  private take(): CopyBatch {
-    const whole = this.batch.subarray(0, this.complete)
-    this.batch = resized(this.batch.subarray(this.complete), this.used - this.complete, Math.max(2 * BATCH_BYTES, 2 * (this.used - this.complete)))
-    this.used -= this.complete
-    this.complete = 0
-    return {copyData: whole}
+    return this.used > 0 ? {copyText: this.batch.subarray(0, this.used)} : undefined
   }
 }
 

@@ -81,7 +81,7 @@ export function workerProcessor(settings: ProcessSettings, size: number): Conver
       if (pending.size >= BATCHES_PER_WORKER * workers.length) return new Promise((resolve) => resolve(processBatch(batch, here)))
       const id = nextId++
       const promise = new Promise<ProcessedBatch>((resolve, reject) => pending.set(id, {resolve, reject}))
-      workers[id % workers.length].postMessage({id, batch}, 'copyData' in batch ? [batch.copyData.buffer] : [])
+      workers[id % workers.length].postMessage({id, batch}, 'copyText' in batch ? [batch.copyText.buffer] : [])
       return promise
     },
     async close() {

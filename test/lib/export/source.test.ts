@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {connectServer} from '../../../src/lib/db.js'
-import {decodeConversations} from '../../../src/lib/export/copy-binary.js'
-import {streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
+import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
+import {groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
 import {describeOnBothBackends} from '../../support/backends.js'
 
 const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-21T00:00:00Z')}
@@ -9,7 +9,7 @@ const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-
 const BIG = 'x\t\\y\n'.repeat(300_000)
 
 function conversationsOf(batch: SourceBatch): SourceConversation[] {
-  return 'copyData' in batch ? [...decodeConversations(batch.copyData)] : batch.conversations
+  return 'copyText' in batch ? [...groupConversations(decodeSourceRows(batch.copyText))] : batch.conversations
 }
 
 async function collect(batches: AsyncIterable<SourceBatch>): Promise<{count: number; conversations: SourceConversation[]}> {
@@ -52,7 +52,7 @@ describeOnBothBackends('export/source', (backend) => {
     assert.ok(count > 1, `${count} batches`)
   })
 
-  it('streams binary COPY in batches that never split a conversation, even one larger than a batch', async function () {
+  it('streams COPY text in batches that never split a conversation, even one larger than a batch', async function () {
     if (backend.db.server === undefined) this.skip()
     const sql = connectServer(backend.db.server!, 1)
     try {

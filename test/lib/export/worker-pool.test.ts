@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict'
 import type {ProcessedBatch} from '../../../src/lib/export/process.js'
 import type {SourceBatch} from '../../../src/lib/export/source.js'
-import {encodeConversationTuples} from '../../support/copy-tuples.js'
 import {BATCHES_PER_WORKER, contextFromSettings, inlineProcessor, workerProcessor, type ProcessSettings} from '../../../src/lib/export/worker-pool.js'
 
 const SETTINGS: ProcessSettings = {redaction: {}, goldKeys: [], forgottenUsers: [], maxExampleTokens: 65_536}
 
-/** COPY tuples of `count` two-message conversations with personal data, numbered from `first`. */
+/** COPY text of `count` two-message conversations with personal data, numbered from `first`. */
 function copyBatch(first: number, count: number): SourceBatch {
-  const conversations = Array.from({length: count}, (_, index) => {
+  const lines = Array.from({length: count}, (_, index) => {
     const id = `c${String(first + index).padStart(5, '0')}`
-    return {id, messages: [
-      {user_id: `u${index % 3}`, role: 'user', content: `mail fan${index}@gmail.com about ${id}\nplease`},
-      {user_id: null, role: 'assistant', content: `call +44 20 7946 0${String(index % 1000).padStart(3, '0')}`},
-    ]}
+    return `${id}\tu${index % 3}\tuser\tmail fan${index}@gmail.com about ${id}\\nplease\tf\t\\N\n${id}\t\\N\tassistant\tcall +44 20 7946 0${String(index % 1000).padStart(3, '0')}\tf\t\\N\n`
   })
-  return {copyData: encodeConversationTuples(conversations)}
+  return {copyText: new Uint8Array(Buffer.from(lines.join('')))}
 }
 
 const summary = (batch: ProcessedBatch) => ({text: Buffer.from(batch.utf8).toString('utf8'), lines: batch.lines, tally: batch.tally})

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict'
+import {decodeSourceRows, lastConversationStart} from '../../../src/lib/export/copy-text.js'
+
+const encode = (text: string) => new Uint8Array(Buffer.from(text))
+
+describe('export/copy-text', () => {
+  it('decodes rows, nulls and every escape COPY TO writes; other escaped characters stand for themselves', () => {
+    const text = 'c1\tu1\tuser\tline one\\nline two\\ttab \\\\ back\\r\\b\\f\\v \\q\tf\t\\N\n' + 'c1\t\\N\tassistant\t\\N\tt\tparts \\\\N text\n'
+    assert.deepEqual([...decodeSourceRows(encode(text))], [
+      {conversation_id: 'c1', user_id: 'u1', role: 'user', content: 'line one\nline two\ttab \\ back\r\b\f\v q', has_image: false, parts_text: null},
+      {conversation_id: 'c1', user_id: null, role: 'assistant', content: null, has_image: true, parts_text: 'parts \\N text'},
+    ])
+  })
+
+  it('decodes multi-byte UTF-8 and a view into a larger buffer', () => {
+    const bytes = Buffer.from('xxc2\tu\tuser\tPřílišé 👩‍👩‍👧 こんにちは\tf\t\\N\n')
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + 2, bytes.length - 2)
+    assert.equal([...decodeSourceRows(view)][0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
+  })
+
+  it('finds where the last conversation begins among the complete lines', () => {
+    const rows = (ids: string[]) => ids.map((id) => `${id}\tu\tuser\ttext of ${id}\tf\t\\N\n`).join('')
+    const text = rows(['a', 'a', 'b', 'b', 'b'])
+    assert.equal(lastConversationStart(Buffer.from(text)), rows(['a', 'a']).length)
+    assert.equal(lastConversationStart(Buffer.from(`${text}b\tu\tus`)), rows(['a', 'a']).length, 'a partial line after the last newline is ignored')
+    assert.equal(lastConversationStart(Buffer.from(`${text}c\tu\tus`)), rows(['a', 'a']).length)
+    assert.equal(lastConversationStart(Buffer.from(rows(['b', 'b']))), 0, 'one conversation: no cut')
+    assert.equal(lastConversationStart(Buffer.from('b\tu\tpartial')), 0)
+    assert.equal(lastConversationStart(Buffer.from(rows(['ab', 'b']))), rows(['ab']).length, 'ids compared whole, not by suffix')
+  })
+})
