@@ -22,6 +22,9 @@ export interface WrittenParts {
 }
 
 const FLUSH_BYTES = 1 << 20
+// Written data is synced in the background every so often, so that the sync before publishing finds
+// little left to write: left to the end, syncing ~300 MB held the run ~0.3 s after its last line.
+const BACKGROUND_SYNC_BYTES = 32 << 20
 
 interface OpenPart {
   final: string
@@ -29,6 +32,9 @@ interface OpenPart {
   handle: fs.FileHandle
   bytes: number
   hash?: Hash
+  unsyncedBytes: number
+  /** A background fdatasync in flight; its failure surfaces when the part closes. */
+  syncing?: Promise<void>
 }
 
 /**
@@ -98,7 +104,7 @@ export class PartWriter {
       hash?.update(await fs.readFile(temp))
     }
     const handle = await fs.open(temp, this.existingBytes > 0 ? 'a' : 'w')
-    this.current = {final, temp, handle, bytes: this.existingBytes, hash}
+    this.current = {final, temp, handle, bytes: this.existingBytes, hash, unsyncedBytes: 0}
     return this.current
   }
 
@@ -122,13 +128,28 @@ export class PartWriter {
     for (const view of this.pending) this.current.hash?.update(view)
     this.current.bytes += this.bufferedBytes
     this.totalBytes += this.bufferedBytes
+    this.current.unsyncedBytes += this.bufferedBytes
     this.pending = []
     this.bufferedBytes = 0
+    this.syncInBackground(this.current)
+  }
+
+  private syncInBackground(part: OpenPart): void {
+    if (part.unsyncedBytes < BACKGROUND_SYNC_BYTES || part.syncing !== undefined) return
+    part.unsyncedBytes = 0
+    // A failed sync stays in part.syncing (and no other starts), so closePart() rethrows its error.
+    const syncing: Promise<void> = part.handle.datasync().then(() => {
+      if (part.syncing === syncing) part.syncing = undefined
+    })
+    // Handled here too, so it never counts as an unhandled rejection while the run goes on.
+    syncing.catch(() => {})
+    part.syncing = syncing
   }
 
   private async closePart(): Promise<void> {
     if (this.current === undefined) return
     await this.flush()
+    await this.current.syncing
     await this.current.handle.sync()
     await this.current.handle.close()
     this.done.push({temp: this.current.temp, final: this.current.final})
