@@ -1,5 +1,6 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type OpenAI from 'openai'
+import type {TrainingProvider} from '../lib/training/provider.js'
 import {loadConfig, type ConfigOverrides, type LoopftConfig} from '../lib/config.js'
 import {openDatabase, type Database} from '../lib/db.js'
 import {LoopftError} from '../lib/errors.js'
@@ -46,6 +47,12 @@ export abstract class LoopftCommand extends Command {
   protected async openai(config: LoopftConfig): Promise<OpenAI> {
     const {createOpenAIClient} = await import('../lib/openai-client.js')
     return createOpenAIClient(config)
+  }
+
+  /** The fine-tuning provider over the OpenAI-shaped API, imported on first use like openai(). */
+  protected async trainingProvider(config: LoopftConfig): Promise<TrainingProvider> {
+    const {createOpenAIProvider} = await import('../lib/training/openai-provider.js')
+    return createOpenAIProvider(await this.openai(config))
   }
 
   protected progress(text: string): Progress {

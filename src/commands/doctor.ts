@@ -2,7 +2,6 @@ import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderStatus, renderTable} from '../cli/render.js'
 import {EXIT} from '../lib/errors.js'
 import {runDoctor, type DoctorResult} from '../lib/training/doctor.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Doctor extends LoopftCommand {
   static summary = 'Check whether the loop can run: database, API, fine-tuning access and cut-offs, disk, and the age of the last runs.'
@@ -13,7 +12,7 @@ export default class Doctor extends LoopftCommand {
   async run(): Promise<DoctorResult> {
     const {flags} = await this.parse(Doctor)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
-    const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: async () => createOpenAIProvider(await this.openai(config))})
+    const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: () => this.trainingProvider(config)})
     this.log(renderTable(this.terminal, ['check', 'status', 'detail', 'fix'], result.checks.map((check) => [check.name, renderStatus(check.status, this.terminal), check.detail, check.fix])))
     if (!result.ok) process.exitCode = EXIT.CHECK_FAILED
     return result

@@ -3,7 +3,6 @@ import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {forgetFailure, forgetUser, type ForgetReceipt} from '../lib/forget.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Forget extends LoopftCommand {
   static summary = "Erase a user everywhere: messages, examples in every export file, uploaded training files; record a tombstone."
@@ -19,7 +18,7 @@ export default class Forget extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const db = await this.openDatabase(config)
     const dryRun = flags['dry-run'] || !(await this.confirm('Erase this user from the database, every export file and the provider? This cannot be undone.', flags.yes))
-    const api = !dryRun && config.openaiApiKey !== undefined ? createOpenAIProvider(await this.openai(config)) : undefined
+    const api = !dryRun && config.openaiApiKey !== undefined ? await this.trainingProvider(config) : undefined
     const receipt = await forgetUser({db, api}, flags.user, {dryRun})
     this.log(render(receipt, this.terminal))
     const partial = forgetFailure(receipt)

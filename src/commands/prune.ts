@@ -4,7 +4,6 @@ import {renderTable, type Cell} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {parseAge} from '../lib/age.js'
 import {dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/prune.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Prune extends LoopftCommand {
   static summary = 'Delete old fine-tuned models (never the promoted, canary, rollback or evaluated one) and archive old export files.'
@@ -28,7 +27,7 @@ export default class Prune extends LoopftCommand {
       this.log(render(dryRunReport(plan), this.terminal))
       return dryRunReport(plan)
     }
-    const api = plan.models.length + plan.files.length > 0 ? createOpenAIProvider(await this.openai(config)) : undefined
+    const api = plan.models.length + plan.files.length > 0 ? await this.trainingProvider(config) : undefined
     const report = await executePrune({...deps, api}, plan)
     this.log(render(report, this.terminal))
     const partial = partialFailure(report)

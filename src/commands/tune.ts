@@ -5,7 +5,6 @@ import type {Terminal} from '../cli/terminal.js'
 import {parseAge} from '../lib/age.js'
 import {loadCatalogOverrides} from '../lib/catalog.js'
 import {LoopftError} from '../lib/errors.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 import {startFineTune, type TuneResult} from '../lib/training/tune.js'
 
 export default class Tune extends LoopftCommand {
@@ -40,7 +39,7 @@ export default class Tune extends LoopftCommand {
     const progress = this.progress('preparing the fine-tune')
     try {
       const result = await startFineTune(
-        {db, provider: createOpenAIProvider(await this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
+        {db, provider: await this.trainingProvider(config), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
         {
           file: flags.file, sinceMs, baseModel: config.baseModel, epochs: flags.epochs, suffix: flags.suffix, maxCostUsd, validationSplit,
           monthlyBudgetUsd: config.monthlyBudgetUsd, dryRun: flags['dry-run'], force: flags.force, outDir: config.outDir, loopftVersion: this.config.version,

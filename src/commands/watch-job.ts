@@ -4,7 +4,6 @@ import {renderFields} from '../cli/render.js'
 import {parseAge} from '../lib/age.js'
 import {loadCatalogOverrides} from '../lib/catalog.js'
 import {LoopftError} from '../lib/errors.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/training/watch.js'
 
 export default class WatchJob extends LoopftCommand {
@@ -32,7 +31,7 @@ export default class WatchJob extends LoopftCommand {
     process.once('SIGINT', abort)
     try {
       const result = await watchFineTuneJob(
-        {sql, provider: createOpenAIProvider(await this.openai(config)), catalog: loadCatalogOverrides(config.pricesFile), onUpdate: (update) => show(update, progress)},
+        {sql, provider: await this.trainingProvider(config), catalog: loadCatalogOverrides(config.pricesFile), onUpdate: (update) => show(update, progress)},
         {...options, signal: controller.signal},
       )
       progress.succeed(`job ${result.jobId} succeeded`)
