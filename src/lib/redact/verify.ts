@@ -4,6 +4,7 @@ import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
 import {hasVersionContext} from './context.js'
 import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'
 import type {Finding, PiiType} from './types.js'
+import {AT, DIGIT_DOT_DIGIT, FOUR_DIGITS, IBAN_START, INNER_DOT_BIT, IP, PHONE_START, SCHEME, SSN_START, TWO_COLONS, ipMatches, textFeatures, type Match} from './verify-hints.js'
 
 // The second detector export runs on its own output. It shares only the checksums and the
 // policy lists with the scanner; its matching is separate, plain regular expressions, so a bug in
@@ -11,45 +12,29 @@ import type {Finding, PiiType} from './types.js'
 interface Rule {
   type: PiiType
   pattern: RegExp
-  /** Characters some match needs (any of these bits): most texts lack digits or '@', so most rules never scan them. */
+  /** Bits of textFeatures() that every match implies (any of them): most texts lack them, so most rules never scan them. */
   requires: number
-  /** Cheap test on the whole text before the pattern runs; none when `requires` already says as much. */
-  needs?: (text: string) => boolean
   /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
   matches?: (text: string) => Iterable<Match>
   accept: (value: string, text: string, index: number) => boolean
 }
 
-interface Match {
-  value: string
-  index: number
-}
-
-// Which of the characters rules need a text holds, as bits.
-const AT = 1
-const COLON = 2
-const DOT = 4
-const DIGIT_BIT = 8
-
-const DIGIT = /\d/
-const DIGIT_DOT_DIGIT = /\d\.\d/
-const contains = (pattern: RegExp) => (text: string) => pattern.test(text)
 const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
-// A dot between two characters that are neither space nor dot: a plain scan, no Unicode classes.
-const INNER_DOT = /(?<=[^\s.])\.(?=[^\s.])/g
+// A dot between two characters that are neither space nor dot. The dot comes first, so V8 skips from
+// dot to dot instead of trying the lookbehind at every character (6× faster on chat text).
+const INNER_DOT = /\.(?<=[^\s.]\.)(?=[^\s.])/g
 const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
 
 const RULES: Rule[] = [
   {type: 'EMAIL', requires: AT, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
   {type: 'HANDLE', requires: AT, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
-  {type: 'URL', requires: COLON, needs: contains(/:\/\//), pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
-  // The pattern needs a dot between two non-space characters: most sentences' dots are followed by a space.
-  {type: 'URL', requires: DOT, needs: contains(/\S\.[^\s.]/), pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
-  {type: 'IP', requires: DIGIT_BIT | COLON, needs: (text) => DIGIT_DOT_DIGIT.test(text) || text.indexOf(':', text.indexOf(':') + 1) !== -1, pattern: /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g, accept: isIpAddress},
-  {type: 'CARD', requires: DIGIT_BIT, needs: contains(/\d{4}/), pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
-  {type: 'IBAN', requires: DIGIT_BIT, needs: contains(/[A-Za-z]{2}\d\d/), pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
-  {type: 'SSN', requires: DIGIT_BIT, needs: contains(/\d{3}[- ]\d\d[- ]\d{4}/), pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', requires: DIGIT_BIT, needs: contains(/\d[ .\-/)]\(?\d|\+\d/), pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'URL', requires: SCHEME, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
+  {type: 'URL', requires: INNER_DOT_BIT, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
+  {type: 'IP', requires: DIGIT_DOT_DIGIT | TWO_COLONS, pattern: IP, matches: ipMatches, accept: isIpAddress},
+  {type: 'CARD', requires: FOUR_DIGITS, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
+  {type: 'IBAN', requires: IBAN_START, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
+  {type: 'SSN', requires: SSN_START, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
+  {type: 'PHONE', requires: PHONE_START, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
 
 const NO_FINDINGS: Finding[] = []
@@ -58,9 +43,10 @@ const NO_FINDINGS: Finding[] = []
 export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
   // Called once per training message, nearly always finding nothing: no closure, and no array until there is a finding.
   let findings: Finding[] | undefined
-  const has = (text.includes('@') ? AT : 0) | (text.includes(':') ? COLON : 0) | (text.includes('.') ? DOT : 0) | (DIGIT.test(text) ? DIGIT_BIT : 0)
+  const features = textFeatures(text)
+  if (features === 0) return NO_FINDINGS
   for (const rule of RULES) {
-    if ((rule.requires & has) === 0 || !types.has(rule.type) || (rule.needs !== undefined && !rule.needs(text))) continue
+    if ((rule.requires & features) === 0 || !types.has(rule.type)) continue
     if (rule.matches !== undefined) {
       for (const {value, index} of rule.matches(text)) if (isFinding(rule, value, text, index, isAllowed)) (findings ??= []).push(finding(rule.type, value, index))
       continue

@@ -1,0 +1,99 @@
+/** A match of a rule's pattern: its text and where it starts. */
+export interface Match {
+  value: string
+  index: number
+}
+
+// The prefilters of verify.ts: what a text holds that some rule needs, as bits, each standing for
+// exactly the test beside it. Every finding of a rule implies one of its bits, so a rule whose bits are
+// all missing cannot find anything, and its pattern never scans the text.
+export const AT = 1 // includes('@')
+export const SCHEME = 2 // includes('://')
+export const INNER_DOT_BIT = 4 // /\S\.[^\s.]/
+export const DIGIT_DOT_DIGIT = 8 // /\d\.\d/
+export const TWO_COLONS = 16 // two ':'
+export const FOUR_DIGITS = 32 // /\d{4}/
+export const IBAN_START = 64 // /[A-Za-z]{2}\d\d/
+export const SSN_START = 128 // /\d{3}[- ]\d\d[- ]\d{4}/
+export const PHONE_START = 256 // /\d[ .\-/)]\(?\d|\+\d/
+
+// The IP rule's pattern: every match holds a '.' or ':'.
+export const IP = /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g
+const IP_AT = new RegExp(IP.source, 'y')
+
+// Regular expressions and searches, not one loop over the characters: V8 runs these in native code,
+// at ~0.5 ns a character against ~3 for a JavaScript loop (measured on chat text).
+const INNER_DOT_HINT = /\S\.[^\s.]/
+const PHONE_HINT = /\d[ .\-/)]\(?\d|\+\d/
+const DIGIT_DOT_DIGIT_HINT = /\d\.\d/
+// Card, IBAN and SSN numbers are rare: one scan for the three (\d{4}, [A-Za-z]{2}\d\d or \d{3}[- ]\d,
+// written to start with a digit, which V8 skips to faster), the single ones only when it finds something.
+const RARE_NUMBER_HINT = /\d(?:(?<=[A-Za-z]{2}\d)\d|\d\d(?:\d|[- ]\d))/
+const FOUR_DIGITS_HINT = /\d{4}/
+const IBAN_HINT = /[A-Za-z]{2}\d\d/
+const SSN_HINT = /\d{3}[- ]\d\d[- ]\d{4}/
+
+/** The feature bits of `text`. */
+export function textFeatures(text: string): number {
+  let features = text.includes('@') ? AT : 0
+  const colon = text.indexOf(':')
+  if (colon !== -1) {
+    if (text.includes('://', colon)) features |= SCHEME
+    if (text.includes(':', colon + 1)) features |= TWO_COLONS
+  }
+  if (INNER_DOT_HINT.test(text)) features |= INNER_DOT_BIT
+  // Every \d.\d is also a phone hint.
+  if (PHONE_HINT.test(text)) features |= PHONE_START | (DIGIT_DOT_DIGIT_HINT.test(text) ? DIGIT_DOT_DIGIT : 0)
+  if (RARE_NUMBER_HINT.test(text)) {
+    if (FOUR_DIGITS_HINT.test(text)) features |= FOUR_DIGITS
+    if (IBAN_HINT.test(text)) features |= IBAN_START
+    if (SSN_HINT.test(text)) features |= SSN_START
+  }
+  return features
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57
+}
+
+/**
+ * The IP pattern's matches, as its global scan finds them, tried only near
+ * the dots and colons every match holds: a match starts where its run of
+ * address characters starts, or right after a '%' in it (anywhere else the
+ * lookbehind fails), so the pattern never walks the whole text.
+ */
+export function* ipMatches(text: string): Generator<Match> {
+  let from = 0
+  for (let separator = nextSeparator(text, 0); separator !== -1; separator = nextSeparator(text, from)) {
+    const runStart = addressRunStart(text, separator, from)
+    let found: RegExpExecArray | null = null
+    for (let start = runStart; start <= separator && found === null; start++) {
+      if (start > runStart && text.charCodeAt(start - 1) !== 37) continue
+      IP_AT.lastIndex = start
+      found = IP_AT.exec(text)
+    }
+    if (found === null) {
+      from = separator + 1
+      continue
+    }
+    yield {value: found[0], index: found.index}
+    from = found.index + found[0].length
+  }
+}
+
+function nextSeparator(text: string, from: number): number {
+  const dot = text.indexOf('.', from)
+  const colon = text.indexOf(':', from)
+  return dot === -1 ? colon : colon === -1 ? dot : Math.min(dot, colon)
+}
+
+/** Where the run of [0-9A-Fa-f.:%] that ends at `at` starts, never before `floor`. */
+function addressRunStart(text: string, at: number, floor: number): number {
+  let start = at
+  while (start > floor && isAddressCode(text.charCodeAt(start - 1))) start--
+  return start
+}
+
+function isAddressCode(c: number): boolean {
+  return isDigitCode(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46 || c === 58 || c === 37
+}
