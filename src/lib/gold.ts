@@ -123,12 +123,39 @@ const NOT_WORD: CharacterClass = {ascii: (code) => !isAsciiAlphanumeric(code), o
  */
 export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
   const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
+  const lastWords = new Set([...keys].map((key) => key.slice(key.lastIndexOf(' ') + 1)))
   return (text) => {
+    const asciiLast = asciiLastWord(text)
+    if (asciiLast !== undefined && !lastWords.has(asciiLast.toLowerCase())) return false
     const normalised = ASCII_ONLY.test(text) ? text : text.normalize('NFKC').toLowerCase()
     const first = FIRST_WORD.exec(normalised)
     if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
     return keys.has(collapseNonWords(normalised.toLowerCase()))
   }
+}
+
+/**
+ * The last word of `text` read straight from its end, when that is what
+ * normalisePrompt() would keep: the word, what follows it and the character
+ * before it all ASCII, which NFKC leaves alone and nothing before can change.
+ * Most user messages end so, and few end with a gold prompt's last word,
+ * so most are rejected here after looking at a few characters.
+ * Undefined when the end holds other characters; '' when the text has no word.
+ */
+function asciiLastWord(text: string): string | undefined {
+  let end = text.length
+  for (; end > 0; end--) {
+    const code = text.charCodeAt(end - 1)
+    if (code >= 128) return undefined
+    if (isAsciiAlphanumeric(code)) break
+  }
+  let start = end
+  for (; start > 0; start--) {
+    const code = text.charCodeAt(start - 1)
+    if (code >= 128) return undefined
+    if (!isAsciiAlphanumeric(code)) break
+  }
+  return text.slice(start, end)
 }
 
 /** First and last word as one set key; a one-word text's word is both. */
