@@ -18,6 +18,19 @@ describe('export/copy-text', () => {
     assert.equal([...decodeSourceRows(view)][0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
   })
 
+  it('decodes ids and roles that repeat, change or only look alike', () => {
+    const row = (conversation: string, user: string, role: string) => `${conversation}\t${user}\t${role}\tx\tf\t\\N\n`
+    const text = [
+      row('c1', 'u1', 'user'), row('c1', 'u1', 'assistant'), row('c1', '\\N', 'users'), row('c1', 'u2', 'use'), row('c1', 'u3', 'usex'),
+      row('c2', 'u2', 'tool'), row('c3', 'u2', 'Tool'), row('c3', 'u\\t', 'system'), row('c3', 'u\\t', 'assistant_'), row('c\\n', 'u1', ''),
+    ].join('')
+    const decoded = [...decodeSourceRows(encode(text))].map((r) => [r.conversation_id, r.user_id, r.role])
+    assert.deepEqual(decoded, [
+      ['c1', 'u1', 'user'], ['c1', 'u1', 'assistant'], ['c1', null, 'users'], ['c1', 'u2', 'use'], ['c1', 'u3', 'usex'],
+      ['c2', 'u2', 'tool'], ['c3', 'u2', 'Tool'], ['c3', 'u\t', 'system'], ['c3', 'u\t', 'assistant_'], ['c\n', 'u1', ''],
+    ])
+  })
+
   it('finds where the last conversation begins among the complete lines', () => {
     const rows = (ids: string[]) => ids.map((id) => `${id}\tu\tuser\ttext of ${id}\tf\t\\N\n`).join('')
     const text = rows(['a', 'a', 'b', 'b', 'b'])
