@@ -34,6 +34,8 @@ const FETCH_SIZE = 5000
 const BATCH_BYTES = 512 * 1024
 const TRAINING_ROLES = new Set<string>(['system', 'user', 'assistant'])
 const KNOWN_ROLES = new Set<string>([...TRAINING_ROLES, 'tool'])
+// Anything but white space (what trim() removes), found without making a trimmed copy.
+const VISIBLE = /\S/
 
 /** The window's messages, ordered by conversation and time; image parts are flagged in SQL so their payloads never travel. */
 function windowQuery(sql: TransactionSql | Sql, window: {start: Date; end: Date}, bindable: boolean) {
@@ -193,8 +195,8 @@ export function admitMessage(row: SourceRow): MessageVerdict {
   if (row.role === 'tool') return {ok: false, reason: 'tool_message'}
   if (row.has_image) return {ok: false, reason: 'image_message'}
   const raw = row.content ?? row.parts_text
-  if (raw === null || raw.trim() === '') return {ok: false, reason: 'empty_content'}
+  if (raw === null || !VISIBLE.test(raw)) return {ok: false, reason: 'empty_content'}
   const clean = sanitizeText(raw)
-  if (clean.trim() === '') return {ok: false, reason: 'empty_content'}
+  if (!VISIBLE.test(clean)) return {ok: false, reason: 'empty_content'}
   return {ok: true, role: row.role as TrainingRole, content: clean, sanitized: clean !== raw}
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {connectServer} from '../../../src/lib/db.js'
 import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
-import {groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
+import {admitMessage, groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
 import {describeOnBothBackends} from '../../support/backends.js'
 
 const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-21T00:00:00Z')}
@@ -86,5 +86,18 @@ describeOnBothBackends('export/source', (backend) => {
       await sql.end({timeout: 1})
       await backend.db.sql`delete from conversation_messages where conversation_id like 'big%'`
     }
+  })
+})
+
+describe('export/source admitMessage', () => {
+  const row = (content: string | null) => ({conversation_id: 'c', user_id: null, role: 'user', content, has_image: false, parts_text: null})
+
+  it('calls content empty when only white space or control characters are left', () => {
+    for (const content of [null, '', ' \t\n', '\u3000\uFEFF\u00A0\u2028', '\u0007\u0001', ' \u0085 ']) assert.deepEqual(admitMessage(row(content)), {ok: false, reason: 'empty_content'}, JSON.stringify(content))
+  })
+
+  it('keeps text with anything visible, untrimmed', () => {
+    assert.deepEqual(admitMessage(row(' \u3000x ')), {ok: true, role: 'user', content: ' \u3000x ', sanitized: false})
+    assert.deepEqual(admitMessage(row('a\u0007')), {ok: true, role: 'user', content: 'a', sanitized: true})
   })
 })

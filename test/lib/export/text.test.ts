@@ -10,5 +10,8 @@ describe('export/text', () => {
   it('returns the very same string when nothing needs fixing (emoji, ZWJ, non-Latin)', () => {
     const text = '👩‍👩‍👧 🇯🇵 こんにちは — Привет'
     assert.equal(sanitizeText(text), text)
+    const lines = 'one\ttwo\r\nthree\n'
+    assert.equal(sanitizeText(lines), lines)
+    assert.equal(sanitizeText('tab\tthen C1\u0085 and\u009F'), 'tab\tthen C1 and')
   })
 })
