@@ -45,8 +45,12 @@ function startWorker(settings: ProcessSettings): Worker {
   return new Worker(bootstrap, {eval: true, workerData: settings, resourceLimits: WORKER_LIMITS})
 }
 
-/** Batches a worker may hold (the one it is on and those queued behind it) before this thread helps. */
-export const BATCHES_PER_WORKER = 4
+/**
+ * Batches a worker may hold (the one it is on and those queued behind it) before this thread helps.
+ * Eight rather than four: with four the worker waited for work ~11% of the time, while this thread
+ * was busy with Postgres or a batch of its own (−0.26 s per 1M messages, 4 alternating runs, +4 MB).
+ */
+export const BATCHES_PER_WORKER = 8
 
 /**
  * Redaction, verification and serialisation are CPU-bound and independent per
