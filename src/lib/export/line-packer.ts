@@ -1,9 +1,7 @@
-import {hash} from 'node:crypto'
 import type {TrainingMessage, TrainingRole} from './examples.js'
 
 /** One training line of a processed batch: the next `byteLength` bytes of the batch's `utf8`. */
 export interface ExampleLine {
-  sha256: string
   byteLength: number
   conversationId: string
   userIds: string[]
@@ -27,7 +25,7 @@ const MAX_BYTES_PER_UNIT = 6
 
 /**
  * Training lines as UTF-8 back to back, each the bytes of
- * `JSON.stringify({messages}) + "\n"`, hashed with its newline. Lines are
+ * `JSON.stringify({messages}) + "\n"`. Lines are
  * written straight into one growing buffer, a message's content as it is when
  * it needs no escaping: no line string is ever made, which was the largest
  * allocation of export's workers.
@@ -49,8 +47,7 @@ export class LinePacker {
       this.buffer[this.used++] = CLOSE_BRACE
     }
     this.put(CLOSE)
-    const sha256 = hash('sha256', this.buffer.subarray(start, this.used), 'hex')
-    this.lines.push({sha256, byteLength: this.used - start, conversationId, userIds})
+    this.lines.push({byteLength: this.used - start, conversationId, userIds})
   }
 
   finish(): {utf8: Uint8Array<ArrayBuffer>; lines: ExampleLine[]} {

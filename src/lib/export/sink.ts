@@ -1,3 +1,4 @@
+import {hash} from 'node:crypto'
 import type {TransactionSql} from 'postgres'
 import {PartWriter, type WrittenParts} from './part-writer.js'
 import type {ExampleLine} from './line-packer.js'
@@ -21,7 +22,7 @@ const JSON_OID = 114
  */
 export class ExampleSink {
   readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0}
-  private batch: Array<{example: ExampleLine; utf8: Uint8Array}> = []
+  private batch: Array<{example: ExampleLine; utf8: Uint8Array; sha256: string}> = []
   // Lines longer than maxBytes are never stored, so they are remembered here; each is huge, so they are few.
   private readonly tooLarge = new Set<string>()
 
@@ -39,9 +40,11 @@ export class ExampleSink {
     return new ExampleSink(tx, runId, daily, master, batchSize)
   }
 
-  /** One training line: what it is, and its UTF-8 bytes. */
+  /** One training line: what it is, and its UTF-8 bytes (with the newline), which its sha256 is of. */
   async add(example: ExampleLine, utf8: Uint8Array): Promise<void> {
-    this.batch.push({example, utf8})
+    // Hashed here, not in the worker that serialised the line: the worker is export's busiest thread,
+    // while this one waits on it about half the time (−0.15 s of the worker's ~3.4 s per 1M messages).
+    this.batch.push({example, utf8, sha256: hash('sha256', utf8, 'hex')})
     if (this.batch.length >= this.batchSize) await this.flush()
   }
 
@@ -60,12 +63,11 @@ export class ExampleSink {
     if (this.batch.length === 0) return
     const batch = this.batch
     this.batch = []
-    const known = await this.knownExamples(batch.map(({example}) => example.sha256))
+    const known = await this.knownExamples(batch.map(({sha256}) => sha256))
     const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []
-    for (const {example, utf8} of batch) {
-      const sha256 = example.sha256
+    for (const {example, utf8, sha256} of batch) {
       const thisRun = known.get(sha256)
       const earlierRunsAgain = thisRun === false && !earlierFirstSeen.has(sha256)
       if (seenInBatch.has(sha256) || this.tooLarge.has(sha256) || thisRun === true || earlierRunsAgain) {
