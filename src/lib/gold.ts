@@ -110,6 +110,7 @@ export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Se
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/
+const ASCII_NON_WORDS = /[^a-z0-9]+/g
 const FIRST_WORD = /[\p{L}\p{N}]+/u
 const WORD: CharacterClass = {ascii: isAsciiAlphanumeric, other: /^[\p{L}\p{N}]$/u}
 const NOT_WORD: CharacterClass = {ascii: (code) => !isAsciiAlphanumeric(code), other: /^[^\p{L}\p{N}]$/u}
@@ -127,10 +128,12 @@ export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: strin
   return (text) => {
     const asciiLast = asciiLastWord(text)
     if (asciiLast !== undefined && !lastWords.has(asciiLast.toLowerCase())) return false
-    const normalised = ASCII_ONLY.test(text) ? text : text.normalize('NFKC').toLowerCase()
+    const ascii = ASCII_ONLY.test(text)
+    const normalised = ascii ? text : text.normalize('NFKC').toLowerCase()
     const first = FIRST_WORD.exec(normalised)
     if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
-    return keys.has(collapseNonWords(normalised.toLowerCase()))
+    // In ASCII text the letters and digits are [A-Za-z0-9]: a plain pattern collapses it several times faster.
+    return keys.has(ascii ? normalised.toLowerCase().replace(ASCII_NON_WORDS, ' ').trim() : collapseNonWords(normalised.toLowerCase()))
   }
 }
 
