@@ -25,10 +25,9 @@ const MAX_BYTES_PER_UNIT = 6
 
 /**
  * Training lines as UTF-8 back to back, each the bytes of
- * `JSON.stringify({messages}) + "\n"`. Lines are
- * written straight into one growing buffer, a message's content as it is when
- * it needs no escaping: no line string is ever made, which was the largest
- * allocation of export's workers.
+ * `JSON.stringify({messages}) + "\n"`. Lines are written straight into one
+ * growing buffer, a message's content as it is when it needs no escaping: no
+ * line string is ever made, which was the largest allocation of export's workers.
  */
 export class LinePacker {
   private buffer = Buffer.allocUnsafeSlow(1 << 20)
