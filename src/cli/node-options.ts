@@ -2,9 +2,11 @@
  * V8 options of the CLI process: bin/run.js's shebang carries them, and
  * schedule puts them on the cron and systemd command lines, which start node
  * directly.
- * - A 4 MB young generation keeps a long export's main thread small (it only
- *   moves bytes between Postgres, the worker threads and the files); V8 would
- *   otherwise grow it to 32 MB plus the buffers it keeps alive.
+ * - 8 MB semi-spaces keep a long export's main thread small (it mostly moves
+ *   bytes between Postgres, the worker thread and the files); V8 would
+ *   otherwise grow them to 16 MB plus the buffers they keep alive (~+30 MB
+ *   peak RSS). 4 MB cost ~0.25 CPU-seconds per million messages more in
+ *   scavenges and ~0.14 s of wall time, for 2 MB less RSS.
  * - No V8 background work (--single-threaded; one idle platform thread):
  *   export already keeps every core busy with its own threads, and V8's
  *   helpers (optimising compiles, concurrent marking) only competed with them.
@@ -14,4 +16,4 @@
  *   (results in flight, the sink's batch) otherwise trigger a full GC every
  *   ~7 MB they are promoted (13 per million messages), +~13 MB peak RSS.
  */
-export const CLI_NODE_OPTIONS = ['--max-semi-space-size=4', '--v8-pool-size=1', '--single-threaded', '--initial-old-space-size=32']
+export const CLI_NODE_OPTIONS = ['--max-semi-space-size=8', '--v8-pool-size=1', '--single-threaded', '--initial-old-space-size=32']
