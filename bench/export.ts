@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import postgres from 'postgres'
-import {migrate} from '../src/lib/migrate.js'
+import {migrate} from '../src/lib/db/migrate.js'
 import {createRng, generateConversation} from '../examples/sample-data.js'
 
 const run = promisify(execFile)

@@ -3,7 +3,7 @@
 import {Redactor as RedactPiiNode} from '@redactpii/node'
 import {SyncRedactor} from 'redact-pii'
 import {pathToFileURL} from 'node:url'
-import {mulberry32} from '../src/lib/metrics/bootstrap.js'
+import {mulberry32} from '../src/lib/evaluation/metrics/bootstrap.js'
 import {createRedactor, PII_TYPES, type PiiType} from '../src/lib/redact/index.js'
 import {loadCleanLines, loadPositives, scoreRedactFunction} from '../test/lib/redact/labelled-set.js'
 

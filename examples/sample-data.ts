@@ -3,7 +3,7 @@
  * assistant, with personal data in it: the quick start's sample
  * (examples/conversations.jsonl) and the export benchmark both use it.
  */
-import {mulberry32} from '../src/lib/metrics/bootstrap.js'
+import {mulberry32} from '../src/lib/evaluation/metrics/bootstrap.js'
 
 export interface SampleMessage {
   conversation_id: string

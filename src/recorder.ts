@@ -2,4 +2,4 @@
  * `loopft/recorder`: records a chat app's messages into conversation_messages
  * in batches, off the request path. Loads postgres.js and its own small modules only.
  */
-export {createRecorder, type Recorder, type RecorderOptions, type RecorderTarget, type RecorderEvents, type RecordedMessage, type RecorderSql} from './lib/recorder.js'
+export {createRecorder, type Recorder, type RecorderOptions, type RecorderTarget, type RecorderEvents, type RecordedMessage, type RecorderSql} from './lib/runtime/recorder.js'

@@ -2,10 +2,10 @@ import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type OpenAI from 'openai'
 import type {TrainingProvider} from '../lib/training/provider.js'
 import {loadConfig, type ConfigOverrides, type LoopftConfig} from '../lib/config.js'
-import {openDatabase, type Database} from '../lib/db.js'
+import {openDatabase, type Database} from '../lib/db/connection.js'
 import {LoopftError} from '../lib/errors.js'
 import {toLoopftError} from '../lib/error-translation.js'
-import {migrate, type MigrateResult} from '../lib/migrate.js'
+import {migrate, type MigrateResult} from '../lib/db/migrate.js'
 import {startProgress, type Progress} from './progress.js'
 import {detectTerminal, type Terminal} from './terminal.js'
 
@@ -45,7 +45,7 @@ export abstract class LoopftCommand extends Command {
 
   /** Imported on first use: commands that never call the API (export, redact, migrate…) start ~0.1 s sooner. */
   protected async openai(config: LoopftConfig): Promise<OpenAI> {
-    const {createOpenAIClient} = await import('../lib/openai-client.js')
+    const {createOpenAIClient} = await import('../lib/training/openai-client.js')
     return createOpenAIClient(config)
   }
 

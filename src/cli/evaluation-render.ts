@@ -1,7 +1,7 @@
 import {renderFields, renderTable} from './render.js'
 import type {Terminal} from './terminal.js'
-import type {EvaluationResult} from '../lib/evaluate.js'
-import {METRICS} from '../lib/eval-gate.js'
+import type {EvaluationResult} from '../lib/evaluation/evaluate.js'
+import {METRICS} from '../lib/evaluation/gate.js'
 
 /** The terminal view of an evaluation: summary, metrics, gate checks, per-tag figures, worst regressions. */
 export function renderEvaluation(terminal: Terminal, result: EvaluationResult): string {

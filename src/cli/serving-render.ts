@@ -1,6 +1,6 @@
 import {renderFields, renderTable} from './render.js'
 import type {Terminal} from './terminal.js'
-import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving.js'
+import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving/promote.js'
 
 /** The confirmation question for a planned change. */
 export function describePlan(plan: ServingPlan): string {

@@ -1,7 +1,7 @@
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderStatus, renderTable} from '../cli/render.js'
 import {EXIT} from '../lib/errors.js'
-import {runDoctor, type DoctorResult} from '../lib/training/doctor.js'
+import {runDoctor, type DoctorResult} from '../lib/operations/doctor.js'
 
 export default class Doctor extends LoopftCommand {
   static summary = 'Check whether the loop can run: database, API, fine-tuning access and cut-offs, disk, and the age of the last runs.'

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {progressText, renderEvaluation} from '../cli/evaluation-render.js'
 import {EXIT, LoopftError} from '../lib/errors.js'
-import {METRICS} from '../lib/eval-gate.js'
-import {EVALUATION_DEFAULTS, evaluateCandidate, type EvaluationResult} from '../lib/evaluate.js'
+import {METRICS} from '../lib/evaluation/gate.js'
+import {EVALUATION_DEFAULTS, evaluateCandidate, type EvaluationResult} from '../lib/evaluation/evaluate.js'
 
 const fraction = Flags.custom<number>({
   parse: async (input, _context, options) => {

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {forgetFailure, forgetUser, type ForgetReceipt} from '../lib/forget.js'
+import {forgetFailure, forgetUser, type ForgetReceipt} from '../lib/operations/forget.js'
 
 export default class Forget extends LoopftCommand {
   static summary = "Erase a user everywhere: messages, examples in every export file, uploaded training files; record a tombstone."

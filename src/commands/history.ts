@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderHistory} from '../cli/serving-render.js'
-import {readHistory, type HistoryEntry} from '../lib/serving.js'
+import {readHistory, type HistoryEntry} from '../lib/serving/promote.js'
 
 export default class History extends LoopftCommand {
   static summary = 'Show the history of promotions, canaries and rollbacks, newest first.'

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
 import {EXIT} from '../lib/errors.js'
-import {importConversations, type ImportResult} from '../lib/import.js'
+import {importConversations, type ImportResult} from '../lib/ingest/import.js'
 
 export default class Import extends LoopftCommand {
   static summary = 'Load conversations from JSONL (one message, or one OpenAI-format conversation, per line) into conversation_messages.'

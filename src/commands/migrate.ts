@@ -1,6 +1,6 @@
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
-import type {MigrateResult} from '../lib/migrate.js'
+import type {MigrateResult} from '../lib/db/migrate.js'
 
 export default class Migrate extends LoopftCommand {
   static summary = 'Apply pending database migrations (every command also does this first).'

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {describePlan, renderChange} from '../cli/serving-render.js'
-import {currentActor, promoteModel, type ServingChange} from '../lib/serving.js'
+import {currentActor, promoteModel, type ServingChange} from '../lib/serving/promote.js'
 
 export default class Promote extends LoopftCommand {
   static summary = 'Serve MODEL to the chat app, or to a canary share of its conversations.'

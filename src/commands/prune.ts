@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderTable, type Cell} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {parseAge} from '../lib/age.js'
-import {dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/prune.js'
+import {parseAge} from '../lib/duration.js'
+import {dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/operations/prune.js'
 
 export default class Prune extends LoopftCommand {
   static summary = 'Delete old fine-tuned models (never the promoted, canary, rollback or evaluated one) and archive old export files.'

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {LoopftCommand} from '../cli/base-command.js'
 import {LoopftError} from '../lib/errors.js'
 import {PII_TYPES, createRedactor, type PiiType} from '../lib/redact/index.js'
-import {redactFile, type RedactStreamResult} from '../lib/redact-stream.js'
+import {redactFile, type RedactStreamResult} from '../lib/redact/stream.js'
 
 export default class Redact extends LoopftCommand {
   static summary = 'Redact personal data (emails, phones, URLs, handles, IPs, cards, IBANs, SSNs) from a text or JSONL file.'

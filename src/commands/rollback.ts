@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {describePlan, renderChange} from '../cli/serving-render.js'
-import {currentActor, rollbackModel, type ServingChange} from '../lib/serving.js'
+import {currentActor, rollbackModel, type ServingChange} from '../lib/serving/promote.js'
 
 export default class Rollback extends LoopftCommand {
   static summary = 'Serve the previous model again (or drop a running canary).'

@@ -3,8 +3,8 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {CLI_NODE_OPTIONS} from '../cli/node-options.js'
 import {LoopftCommand} from '../cli/base-command.js'
-import {scheduleTarget} from '../lib/schedule.js'
-import {applySchedule, systemRunner, type ScheduleRequest, type ScheduleResult} from '../lib/schedule-install.js'
+import {scheduleTarget} from '../lib/operations/schedule.js'
+import {applySchedule, systemRunner, type ScheduleRequest, type ScheduleResult} from '../lib/operations/schedule-install.js'
 
 export default class Schedule extends LoopftCommand {
   static summary = 'Print, install or remove the schedule: daily export, weekly cycle, monthly prune.'

@@ -1,6 +1,6 @@
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
-import {readStatus, type LoopStatus} from '../lib/training/status.js'
+import {readStatus, type LoopStatus} from '../lib/operations/status.js'
 
 export default class Status extends LoopftCommand {
   static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, candidate models, what is served, and the cost spent this month.'

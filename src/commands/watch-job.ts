@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
-import {parseAge} from '../lib/age.js'
-import {loadCatalogOverrides} from '../lib/catalog.js'
+import {parseAge} from '../lib/duration.js'
+import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 import {LoopftError} from '../lib/errors.js'
 import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/training/watch.js'
 

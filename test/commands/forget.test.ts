@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {tombstoneHash} from '../../src/lib/tombstones.js'
+import {tombstoneHash} from '../../src/lib/ingest/tombstones.js'
 import {useTestDatabase} from '../support/db.js'
 import {runLoopft as loopft} from '../support/run-cli.js'
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {promoteModel, rollbackModel} from '../../src/lib/serving.js'
+import {promoteModel, rollbackModel} from '../../src/lib/serving/promote.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
 import {runLoopft} from '../support/run-cli.js'

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readServingConfig} from '../../src/lib/serving-row.js'
+import {readServingConfig} from '../../src/lib/runtime/serving-row.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
 import {runLoopft} from '../support/run-cli.js'

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type {Database} from '../../src/lib/db.js'
-import {openDatabase} from '../../src/lib/db.js'
-import {migrate} from '../../src/lib/migrate.js'
+import type {Database} from '../../src/lib/db/connection.js'
+import {openDatabase} from '../../src/lib/db/connection.js'
+import {migrate} from '../../src/lib/db/migrate.js'
 import {createTestDatabase} from './db.js'
 
 export interface BackendHandle {

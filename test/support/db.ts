@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import postgres from 'postgres'
-import {openDatabase, type Database, type Sql} from '../../src/lib/db.js'
-import {migrate} from '../../src/lib/migrate.js'
+import {openDatabase, type Database, type Sql} from '../../src/lib/db/connection.js'
+import {migrate} from '../../src/lib/db/migrate.js'
 
 export const TEST_DATABASE_URL = process.env.LOOPFT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 

@@ -1,5 +1,5 @@
 import type {ChatBehaviour, Standin} from './openai-standin/index.js'
-import type {GoldItem} from '../../src/lib/gold.js'
+import type {GoldItem} from '../../src/lib/evaluation/gold-set.js'
 
 export const VAGUE_ANSWER = 'It depends on many factors; ask your distributor.'
 

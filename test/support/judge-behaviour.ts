@@ -1,7 +1,7 @@
 import type {ChatBehaviour, ChatMessage} from './openai-standin/index.js'
-import {isNormalisedMatch} from '../../src/lib/metrics/accuracy.js'
+import {isNormalisedMatch} from '../../src/lib/evaluation/metrics/accuracy.js'
 
-/** The parts of a judge prompt (see src/lib/judge.ts judgeMessages), read back by stand-in judges. */
+/** The parts of a judge prompt (see src/lib/evaluation/judge.ts judgeMessages), read back by stand-in judges. */
 export function readJudgePrompt(messages: ChatMessage[]): {reference: string; answerA: string; answerB: string} {
   const text = String(messages.at(-1)?.content ?? '')
   const between = (start: string, end: string) => text.slice(text.indexOf(start) + start.length, text.indexOf(end)).trim()

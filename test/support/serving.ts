@@ -1,5 +1,5 @@
-import type {Sql} from '../../src/lib/db.js'
-import {recordEvaluation, registerCandidate, type EvaluationSummary} from '../../src/lib/registry.js'
+import type {Sql} from '../../src/lib/db/connection.js'
+import {recordEvaluation, registerCandidate, type EvaluationSummary} from '../../src/lib/serving/registry.js'
 import type {Standin} from './openai-standin/index.js'
 
 /** A fine-tuned model name in the stand-in's org, e.g. ft:gpt-4o-mini-2024-07-18:standin-org:loopft:abc. */

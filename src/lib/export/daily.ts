@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises'
-import {getModelInfo, loadCatalogOverrides} from '../catalog.js'
+import {getModelInfo, loadCatalogOverrides} from '../training/model-catalog.js'
 import type {LoopftConfig} from '../config.js'
-import type {Database} from '../db.js'
+import type {Database} from '../db/connection.js'
 import os from 'node:os'
-import {goldPromptKeys, readGoldSet} from '../gold.js'
+import {goldPromptKeys, readGoldSet} from '../evaluation/gold-set.js'
 import type {RedactOptions} from '../redact/index.js'
 import {exportConversations, type ExportProgress, type ExportResult} from './index.js'
 

@@ -1,4 +1,4 @@
-import {countExampleTokens, exampleTokenUpperBound} from '../tokens.js'
+import {countExampleTokens, exampleTokenUpperBound} from '../training/token-count.js'
 
 export type TrainingRole = 'system' | 'user' | 'assistant'
 

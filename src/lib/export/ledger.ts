@@ -1,5 +1,5 @@
 import type {TransactionSql} from 'postgres'
-import type {Sql} from '../db.js'
+import type {Sql} from '../db/connection.js'
 
 export interface PendingFile {
   temp: string

@@ -1,5 +1,5 @@
 import type {Redactor} from '../redact/index.js'
-import {tombstoneHash} from '../tombstones.js'
+import {tombstoneHash} from '../ingest/tombstones.js'
 import {decodeSourceRows} from './copy-text.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {LinePacker, type ExampleLine} from './line-packer.js'

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {Sql} from '../db.js'
+import type {Sql} from '../db/connection.js'
 import {isTemporaryName} from '../files.js'
 import {clearPendingFiles, findPendingFiles, type PendingFile} from './ledger.js'
 

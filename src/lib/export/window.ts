@@ -1,5 +1,5 @@
 import ms from 'ms'
-import type {Sql} from '../db.js'
+import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {lastSucceededWindowEnd} from './ledger.js'
 

@@ -1,4 +1,4 @@
-import {runStart, type CharacterClass} from '../char-runs.js'
+import {runStart, type CharacterClass} from './char-runs.js'
 
 /** A match of a rule's pattern: its text and where it starts. */
 export interface Match {

@@ -1,5 +1,5 @@
 import {isIP} from 'node:net'
-import {isAsciiAlphanumeric, runStart, type CharacterClass} from '../char-runs.js'
+import {isAsciiAlphanumeric, runStart, type CharacterClass} from './char-runs.js'
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
 import {hasVersionContext} from './context.js'
 import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'

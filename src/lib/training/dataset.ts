@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {countTextTokens} from '../tokens.js'
-import type {Sql} from '../db.js'
+import {countTextTokens} from './token-count.js'
+import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {writeFileAtomic} from '../files.js'
 

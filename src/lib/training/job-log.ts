@@ -1,4 +1,4 @@
-import type {Sql} from '../db.js'
+import type {Sql} from '../db/connection.js'
 import type {JobEvent, StepMetrics, TrainingProvider} from './provider.js'
 
 /** Ids of the events already shown for a job (by any watcher, before any restart). */

@@ -1,4 +1,4 @@
-import type {Sql} from '../db.js'
+import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 
 export type LedgerStatus = 'uploading' | 'creating' | 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'

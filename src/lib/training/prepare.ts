@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {ModelInfo} from '../catalog.js'
-import type {Sql} from '../db.js'
+import type {ModelInfo} from './model-catalog.js'
+import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {collectExportedDataset, splitDataset, validateDataset, type DatasetStats} from './dataset.js'
 

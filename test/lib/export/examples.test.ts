@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {buildExamples, type ConversationMessage} from '../../../src/lib/export/examples.js'
-import {countExampleTokens} from '../../../src/lib/tokens.js'
+import {countExampleTokens} from '../../../src/lib/training/token-count.js'
 
 const user = (content: string): ConversationMessage => ({role: 'user', content})
 const assistant = (content: string): ConversationMessage => ({role: 'assistant', content})

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {connectServer} from '../../../src/lib/db.js'
+import {connectServer} from '../../../src/lib/db/connection.js'
 import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
 import {admitMessage, groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
 import {describeOnBothBackends} from '../../support/backends.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {PassThrough, Readable} from 'node:stream'
 import {createRedactor} from '../../../src/lib/redact/index.js'
-import {redactStream, type RedactFormat} from '../../../src/lib/redact-stream.js'
+import {redactStream, type RedactFormat} from '../../../src/lib/redact/stream.js'
 
 async function run(input: string | string[], format: RedactFormat = 'auto', redactor = createRedactor()) {
   const chunks = Array.isArray(input) ? input.map((c) => Buffer.from(c)) : [Buffer.from(input)]

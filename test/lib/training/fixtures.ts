@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {Sql} from '../../../src/lib/db.js'
+import type {Sql} from '../../../src/lib/db/connection.js'
 
 /** A valid training line; `n` makes each one distinct. */
 export function exampleLine(n: number): string {

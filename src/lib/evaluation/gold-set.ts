@@ -1,0 +1,186 @@
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import {z} from 'zod'
+import {LoopftError} from '../errors.js'
+import {isAsciiAlphanumeric, runStart, type CharacterClass} from '../redact/char-runs.js'
+
+/**
+ * The gold set: a JSONL file of prompts with reference answers, one item a line:
+ * `{"messages": [...], "ideal": "...", "tags": ["..."]}`. The last message is the
+ * user's question the model must answer. The set is versioned by the sha256 of
+ * the file, and it must never leak into training (see goldPromptKeys).
+ */
+
+export interface GoldMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export interface GoldItem {
+  /** 1-based line number in the file. */
+  line: number
+  messages: GoldMessage[]
+  ideal: string
+  tags: string[]
+  /** sha256 of the prompt messages: the answer cache key (the ideal does not change an answer). */
+  promptHash: string
+}
+
+export interface GoldSet {
+  path: string
+  sha256: string
+  items: GoldItem[]
+}
+
+const MessageSchema = z.object({role: z.enum(['system', 'user', 'assistant']), content: z.string().trim().min(1)}).strict()
+const ItemSchema = z.object({
+  messages: z.array(MessageSchema).min(1).refine((messages) => messages.at(-1)?.role === 'user', 'the last message must be the user\'s question'),
+  ideal: z.string().trim().min(1),
+  tags: z.array(z.string().trim().min(1)).default([]),
+}).strict()
+
+/** Reads and validates a gold set; every problem names its line. */
+export async function readGoldSet(path: string): Promise<GoldSet> {
+  let text: string
+  try {
+    text = await fs.readFile(path, 'utf8')
+  } catch (error) {
+    throw new LoopftError('INPUT_INVALID', `cannot read the gold set ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
+      suggestion: 'pass --gold FILE or set LOOPFT_GOLD_FILE',
+      cause: error,
+    })
+  }
+  return {path, sha256: createHash('sha256').update(text).digest('hex'), items: parseGoldLines(path, text)}
+}
+
+function parseGoldLines(path: string, text: string): GoldItem[] {
+  const items: GoldItem[] = []
+  const firstLineOfPrompt = new Map<string, number>()
+  text.split('\n').forEach((raw, index) => {
+    const line = index + 1
+    if (raw.trim() === '') return
+    const invalid = (reason: string) => new LoopftError('INPUT_INVALID', `${path}:${line}: ${reason}`, {suggestion: 'each line is {"messages":[…],"ideal":"…","tags":[…]}'})
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      throw invalid('not valid JSON')
+    }
+    const parsed = ItemSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw invalid(`${issue.path.join('.') || 'item'}: ${issue.message}`)
+    }
+    const promptHash = hashPrompt(parsed.data.messages)
+    const earlier = firstLineOfPrompt.get(promptHash)
+    if (earlier !== undefined) throw invalid(`the same prompt as line ${earlier}`)
+    firstLineOfPrompt.set(promptHash, line)
+    items.push({line, ...parsed.data, promptHash})
+  })
+  if (items.length === 0) throw new LoopftError('INPUT_INVALID', `${path}: the gold set is empty`)
+  return items
+}
+
+function hashPrompt(messages: GoldMessage[]): string {
+  return createHash('sha256').update(JSON.stringify(messages.map(({role, content}) => [role, content]))).digest('hex')
+}
+
+/**
+ * The form prompts are compared in: Unicode NFKC, lowercase, every run of
+ * characters other than letters and digits turned into one space, trimmed.
+ * @example normalisePrompt('  What BPM is House?? ') // 'what bpm is house'
+ */
+export function normalisePrompt(text: string): string {
+  return collapseNonWords(text.normalize('NFKC').toLowerCase())
+}
+
+/** Every run of characters other than letters and digits to one space, trimmed. */
+function collapseNonWords(text: string): string {
+  return text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+}
+
+/**
+ * The normalised text of each gold item's question (its last user message).
+ * A training example with a user message whose normalisePrompt() text is in
+ * this set must be left out of training data.
+ * @example goldPromptKeys(gold.items).has(normalisePrompt(userText)) // true → drop the example
+ */
+export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Set<string> {
+  return new Set(items.map((item) => normalisePrompt(item.messages.at(-1)?.content ?? '')).filter((key) => key !== ''))
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/
+const ASCII_NON_WORDS = /[^a-z0-9]+/g
+const FIRST_WORD = /[\p{L}\p{N}]+/u
+const WORD: CharacterClass = {ascii: isAsciiAlphanumeric, other: /^[\p{L}\p{N}]$/u}
+const NOT_WORD: CharacterClass = {ascii: (code) => !isAsciiAlphanumeric(code), other: /^[^\p{L}\p{N}]$/u}
+
+/**
+ * A fast exact test for "is this user message a gold prompt": the first and
+ * last words of the NFKC, lowercased text must be those of one gold key
+ * before the costly collapse of everything else runs. ASCII text is not
+ * copied first: NFKC leaves it alone, and lowercasing a word does not depend
+ * on its neighbours. Export calls it on every user message.
+ */
+export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
+  const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
+  const lastWords = new Set([...keys].map((key) => key.slice(key.lastIndexOf(' ') + 1)))
+  return (text) => {
+    const asciiLast = asciiLastWord(text)
+    if (asciiLast !== undefined && !lastWords.has(asciiLast.toLowerCase())) return false
+    const ascii = ASCII_ONLY.test(text)
+    const normalised = ascii ? text : text.normalize('NFKC').toLowerCase()
+    const first = FIRST_WORD.exec(normalised)
+    if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
+    // In ASCII text the letters and digits are [A-Za-z0-9]: a plain pattern collapses it several times faster.
+    return keys.has(ascii ? normalised.toLowerCase().replace(ASCII_NON_WORDS, ' ').trim() : collapseNonWords(normalised.toLowerCase()))
+  }
+}
+
+/**
+ * The last word of `text` read straight from its end, when that is what
+ * normalisePrompt() would keep: the word, what follows it and the character
+ * before it all ASCII, which NFKC leaves alone and nothing before can change.
+ * Most user messages end so, and few end with a gold prompt's last word,
+ * so most are rejected here after looking at a few characters.
+ * Undefined when the end holds other characters; '' when the text has no word.
+ */
+function asciiLastWord(text: string): string | undefined {
+  let end = text.length
+  for (; end > 0; end--) {
+    const code = text.charCodeAt(end - 1)
+    if (code >= 128) return undefined
+    if (isAsciiAlphanumeric(code)) break
+  }
+  let start = end
+  for (; start > 0; start--) {
+    const code = text.charCodeAt(start - 1)
+    if (code >= 128) return undefined
+    if (!isAsciiAlphanumeric(code)) break
+  }
+  return text.slice(start, end)
+}
+
+/** First and last word as one set key; a one-word text's word is both. */
+function endsOf(firstWord: string, lastWord: string): string {
+  return `${firstWord}\u0000${lastWord}`
+}
+
+/** The last run of letters and digits, found from the end so long texts cost nothing. */
+function lastWord(text: string): string {
+  const end = runStart(text, text.length, NOT_WORD)
+  return text.slice(runStart(text, end, WORD), end)
+}
+
+/** The text of a chat message's content: a string, or the text parts of an array (images ignored). */
+export function messageText(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  return content.map((part: {type?: unknown; text?: unknown}) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('\n')
+}
+
+/** True when a training example (`{messages:[…]}`) has a user message whose text is a gold prompt. */
+export function containsGoldPrompt(example: {messages?: unknown}, keys: ReadonlySet<string>): boolean {
+  if (!Array.isArray(example.messages)) return false
+  return example.messages.some((message: {role?: unknown; content?: unknown}) => message?.role === 'user' && keys.has(normalisePrompt(messageText(message.content))))
+}

@@ -1,0 +1,50 @@
+import type OpenAI from 'openai'
+import {loadCatalogOverrides} from '../training/model-catalog.js'
+import type {LoopftConfig} from '../config.js'
+import type {CycleSteps} from './cycle.js'
+import type {Database} from '../db/connection.js'
+import {evaluateCandidate} from '../evaluation/evaluate.js'
+import {promoteModel} from '../serving/promote.js'
+import type {TrainingProvider} from '../training/provider.js'
+import {startFineTune} from '../training/tune.js'
+import {watchFineTuneJob} from '../training/watch.js'
+
+export interface CycleStepsInput {
+  db: Database
+  provider: TrainingProvider
+  openai: OpenAI
+  config: LoopftConfig
+  loopftVersion: string
+  sinceMs: number
+  watch: {intervalMs: number; timeoutMs: number; stuckAfterMs: number}
+  /** Who promotions are recorded as. */
+  actor: string
+  onProgress?: (line: string) => void
+}
+
+/** The real steps: tune on the last `sinceMs` of exports, watch-job, evaluate against the promoted model, promote. */
+export function cycleSteps(input: CycleStepsInput): CycleSteps {
+  const {db, config} = input
+  const catalog = loadCatalogOverrides(config.pricesFile)
+  return {
+    async tune({dryRun}) {
+      const result = await startFineTune({db, provider: input.provider, catalog, onProgress: input.onProgress}, {
+        sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,
+        dryRun, force: false, outDir: config.outDir, loopftVersion: input.loopftVersion,
+      })
+      return {outcome: result.outcome, reason: result.reason, jobId: result.record?.jobId ?? null, examples: result.dataset.examples, estimatedCostUsd: result.estimatedCostUsd}
+    },
+    async watch(jobId) {
+      const result = await watchFineTuneJob({sql: db.sql, provider: input.provider, catalog}, {jobId, ...input.watch})
+      return {model: result.fineTunedModel}
+    },
+    async evaluate(candidate) {
+      const result = await evaluateCandidate({sql: db.sql, openai: input.openai, config}, {candidate})
+      return {evaluationId: result.evaluationId, verdict: result.verdict, baseline: result.baseline, difference: result.gate.difference}
+    },
+    async promote(candidate, reason) {
+      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel}, {model: candidate, reason, actor: input.actor})
+      return {message: change.message}
+    },
+  }
+}

@@ -1,0 +1,182 @@
+import {execFile} from 'node:child_process'
+import {constants} from 'node:fs'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {LoopftError} from '../errors.js'
+import {SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, replaceCrontabBlock, unitName, type ScheduleTarget, type SystemdUnit} from './schedule.js'
+
+export interface RunOutput {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs system tools (crontab, systemctl); tests inject one that records instead. */
+export interface CommandRunner {
+  run(file: string, args: string[], input?: string): Promise<RunOutput>
+  has(file: string): Promise<boolean>
+}
+
+export interface ScheduleDeps {
+  runner: CommandRunner
+  /** A file that stands in for the user's crontab (LOOPFT_CRONTAB_FILE); unset = the `crontab` command. */
+  crontabFile?: string
+  /** Where unit files go (LOOPFT_SYSTEMD_DIR); when set, systemctl is not called. */
+  systemdDir?: string
+  /** $XDG_CONFIG_HOME or ~/.config: user units go in its systemd/user. */
+  userConfigDir: string
+}
+
+export type ScheduleRequest =
+  | {action: 'print'; target: ScheduleTarget; user: boolean}
+  | {action: 'install'; kind: 'crontab' | 'systemd'; target: ScheduleTarget; user: boolean}
+  | {action: 'uninstall'; user: boolean}
+
+export interface ScheduleResult {
+  action: ScheduleRequest['action']
+  crontab?: {location: string; changed: boolean; block?: string}
+  systemd?: {directory: string; changed: boolean; written: string[]; removed: string[]; units?: SystemdUnit[]}
+  /** systemctl commands run, or to run by hand when systemctl is unavailable or the unit directory is custom. */
+  systemctl: {ran: string[]; toRun: string[]}
+}
+
+/** Prints, installs or removes the schedule. Installing twice changes nothing; uninstall removes only what install wrote. */
+export async function applySchedule(deps: ScheduleDeps, request: ScheduleRequest): Promise<ScheduleResult> {
+  const systemctl = {ran: [] as string[], toRun: [] as string[]}
+  if (request.action === 'print') {
+    return {
+      action: 'print',
+      crontab: {location: crontabLocation(deps), changed: false, block: renderCrontab(request.target)},
+      systemd: {directory: unitDirectory(deps, request.user), changed: false, written: [], removed: [], units: renderSystemdUnits(request.target, {user: request.user})},
+      systemctl,
+    }
+  }
+  if (request.action === 'install') {
+    await fs.mkdir(request.target.logDir, {recursive: true})
+    await fs.mkdir(request.target.lockDir, {recursive: true})
+    if (request.kind === 'crontab') return {action: 'install', crontab: await updateCrontab(deps, renderCrontab(request.target)), systemctl}
+    const units = renderSystemdUnits(request.target, {user: request.user})
+    return {action: 'install', systemd: await writeUnits(deps, request.user, units, systemctl), systemctl}
+  }
+  return {
+    action: 'uninstall',
+    crontab: await updateCrontab(deps, undefined),
+    systemd: await writeUnits(deps, request.user, [], systemctl),
+    systemctl,
+  }
+}
+
+async function updateCrontab(deps: ScheduleDeps, block: string | undefined): Promise<NonNullable<ScheduleResult['crontab']>> {
+  const current = await readCrontab(deps)
+  if (current === undefined) {
+    if (block === undefined) return {location: 'crontab (not installed)', changed: false}
+    throw noTool('crontab', 'install cron, or use --install systemd')
+  }
+  const next = replaceCrontabBlock(current, block)
+  const changed = next !== current
+  if (changed) await writeCrontab(deps, next)
+  return {location: crontabLocation(deps), changed, block}
+}
+
+/** The current crontab; undefined when there is no crontab command. */
+async function readCrontab(deps: ScheduleDeps): Promise<string | undefined> {
+  if (deps.crontabFile !== undefined) return fs.readFile(deps.crontabFile, 'utf8').catch((error) => (error.code === 'ENOENT' ? '' : Promise.reject(error)))
+  if (!(await deps.runner.has('crontab'))) return undefined
+  const listed = await deps.runner.run('crontab', ['-l'])
+  if (listed.code === 0) return listed.stdout
+  // crontab -l has no distinct exit code for "no crontab yet"; anything else must not be overwritten.
+  if (/no crontab/i.test(listed.stderr)) return ''
+  throw new LoopftError('UNEXPECTED', `crontab -l failed: ${listed.stderr.trim()}`)
+}
+
+async function writeCrontab(deps: ScheduleDeps, text: string): Promise<void> {
+  if (deps.crontabFile !== undefined) return writeAtomically(deps.crontabFile, text)
+  const written = await deps.runner.run('crontab', ['-'], text)
+  if (written.code !== 0) throw new LoopftError('UNEXPECTED', `crontab - failed: ${written.stderr.trim()}`)
+}
+
+async function writeUnits(deps: ScheduleDeps, user: boolean, units: SystemdUnit[], systemctl: ScheduleResult['systemctl']): Promise<NonNullable<ScheduleResult['systemd']>> {
+  const directory = unitDirectory(deps, user)
+  const ours = SCHEDULED_JOBS.flatMap((job) => [unitName(job, 'service'), unitName(job, 'timer')])
+  const timers = SCHEDULED_JOBS.map((job) => unitName(job, 'timer'))
+  const present = (await fs.readdir(directory).catch(() => [] as string[])).filter((name) => ours.includes(name))
+  const removed = present.filter((name) => !units.some((unit) => unit.name === name))
+  const run = await systemctlIn(deps, user, systemctl)
+  // Disable before the files go, reload after they are written or removed.
+  if (removed.length > 0) await run(['disable', '--now', ...timers.filter((name) => removed.includes(name))], {mayFail: true})
+  await Promise.all(removed.map((name) => fs.rm(path.join(directory, name), {force: true})))
+  const written: string[] = []
+  for (const unit of units) {
+    const file = path.join(directory, unit.name)
+    if ((await fs.readFile(file, 'utf8').catch(() => undefined)) === unit.text) continue
+    await fs.mkdir(directory, {recursive: true})
+    await writeAtomically(file, unit.text)
+    written.push(unit.name)
+  }
+  const changed = written.length > 0 || removed.length > 0
+  if (changed) await run(['daemon-reload'])
+  if (written.length > 0) await run(['enable', '--now', ...timers])
+  return {directory, changed, written, removed}
+}
+
+type Systemctl = (args: string[], options?: {mayFail?: boolean}) => Promise<void>
+
+/** Runs systemctl, or lists the command to run by hand when systemctl is absent or the unit directory is custom. */
+async function systemctlIn(deps: ScheduleDeps, user: boolean, systemctl: ScheduleResult['systemctl']): Promise<Systemctl> {
+  const canRun = deps.systemdDir === undefined && (await deps.runner.has('systemctl'))
+  return async (args, options = {}) => {
+    const full = user ? ['--user', ...args] : args
+    const line = ['systemctl', ...full].join(' ')
+    if (!canRun) {
+      systemctl.toRun.push(line)
+      return
+    }
+    const output = await deps.runner.run('systemctl', full)
+    if (output.code !== 0 && options.mayFail !== true) throw new LoopftError('UNEXPECTED', `${line} failed: ${output.stderr.trim()}`)
+    systemctl.ran.push(line)
+  }
+}
+
+function unitDirectory(deps: ScheduleDeps, user: boolean): string {
+  if (deps.systemdDir !== undefined) return path.resolve(deps.systemdDir)
+  return user ? path.join(deps.userConfigDir, 'systemd', 'user') : '/etc/systemd/system'
+}
+
+function crontabLocation(deps: ScheduleDeps): string {
+  return deps.crontabFile === undefined ? 'crontab -l' : path.resolve(deps.crontabFile)
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    await fs.writeFile(temporary, text)
+    await fs.rename(temporary, file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error
+    throw new LoopftError('CONFIG_INVALID', `no permission to write ${file}`, {suggestion: 'run it as root (sudo), or pass --user for systemd user units'})
+  }
+}
+
+function noTool(tool: string, suggestion: string): LoopftError {
+  return new LoopftError('CONFIG_INVALID', `${tool} is not installed here`, {suggestion})
+}
+
+/** The real runner: execFile without a shell, PATH searched for `has`. */
+export function systemRunner(searchPath = process.env.PATH ?? ''): CommandRunner {
+  return {
+    run: (file, args, input) =>
+      new Promise((resolve) => {
+        const child = execFile(file, args, {encoding: 'utf8'}, (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+          resolve({code, stdout, stderr})
+        })
+        child.stdin?.end(input ?? '')
+      }),
+    has: async (file) => {
+      for (const directory of searchPath.split(path.delimiter).filter(Boolean)) {
+        if (await fs.access(path.join(directory, file), constants.X_OK).then(() => true, () => false)) return true
+      }
+      return false
+    },
+  }
+}

@@ -1,0 +1,122 @@
+import type OpenAI from 'openai'
+import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from 'openai/resources/chat/completions'
+import {createEmitter} from './emitter.js'
+import {lazySql, type AnySql} from './lazy-sql.js'
+import {createRefresher} from './refresh.js'
+import {selectFrom, type ModelSelection, type RoutableRequest, type SelectionDefaults} from './selection.js'
+import type {ServingConfig} from './serving-row.js'
+
+export type RouterSql = AnySql
+
+/** Where the serving row lives: a URL (the router opens and closes its own connections) or your postgres.js instance. */
+export type RouterTarget = {databaseUrl: string} | {sql: RouterSql}
+
+export interface RouterOptions {
+  /** Serves text when nothing is promoted, and is the fallback for a deleted model. Default gpt-4o-mini. */
+  textModel?: string
+  /** Serves requests with image, audio or file parts. Default gpt-4o. */
+  visionModel?: string
+  /** TTL poll of the serving row, the fallback when a NOTIFY is missed. Default 5000 ms. */
+  pollIntervalMs?: number
+  /** LISTEN for promotions (instant swaps). Default true; set false on the embedded PGlite database, which does not deliver NOTIFY. */
+  listen?: boolean
+  /** Where LOOPFT_TEXT_MODEL / LOOPFT_VISION_MODEL are read, once. Default process.env. */
+  env?: Record<string, string | undefined>
+}
+
+export interface RouterEvents {
+  /** The serving row changed (promotion, canary, rollback). */
+  swap: {from: ServingConfig; to: ServingConfig}
+  /** A promoted or canary model answered 404 model_not_found; the request was retried on the text model. */
+  fallback: {from: string; to: string; error: unknown}
+  /** Reading the serving row or listening failed; the router keeps serving the last known model and retries. */
+  error: {error: unknown; during: 'refresh' | 'listen'}
+}
+
+export type RouterChatParams = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>
+
+export interface RoutedCompletion extends ModelSelection {
+  completion: ChatCompletion
+  /** The model that failed with model_not_found before the fallback, else null. */
+  fallbackFrom: string | null
+}
+
+export interface Router {
+  /** Resolves once the serving row has been read and LISTEN is in place, or the first attempts failed (defaults in force). Never rejects. */
+  ready(): Promise<void>
+  /** Synchronous, no I/O, never throws. */
+  selectModel(request?: RoutableRequest): ModelSelection
+  /** chat.completions.create with the selected model; one retry on the text model if that model is gone. */
+  chat(openai: OpenAI, params: RouterChatParams, request?: Omit<RoutableRequest, 'messages'>): Promise<RoutedCompletion>
+  /** The serving row as last read. */
+  readonly serving: ServingConfig
+  on<E extends keyof RouterEvents>(event: E, listener: (payload: RouterEvents[E]) => void): () => void
+  /** Stops polling and listening; ends the connections the router opened itself. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates the model router a chat server asks, per request, which model to call.
+ *
+ * @example
+ * import OpenAI from 'openai'
+ * import {createRouter} from 'loopft/router'
+ *
+ * const router = createRouter({databaseUrl: process.env.DATABASE_URL!}, {textModel: 'gpt-4o-mini'})
+ * await router.ready()
+ * router.on('swap', ({to}) => console.log('now serving', to.model, 'config', to.version))
+ * const {completion, model, reason} = await router.chat(new OpenAI(), {messages}, {conversationId})
+ * console.log(model, reason.rule) // e.g. "ft:gpt-4o-mini-2024-07-18:acme::abc123 promoted"
+ */
+export function createRouter(target: RouterTarget, options: RouterOptions = {}): Router {
+  const env = options.env ?? process.env
+  const defaults: SelectionDefaults = {
+    textModel: options.textModel ?? 'gpt-4o-mini',
+    visionModel: env.LOOPFT_VISION_MODEL || options.visionModel || 'gpt-4o',
+    override: env.LOOPFT_TEXT_MODEL || null,
+  }
+  const fallbackModel = defaults.override ?? defaults.textModel
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000
+  const sql = lazySql(target, {max: 1, connect_timeout: 5})
+  const events = createEmitter<RouterEvents>()
+  const refresher = createRefresher(sql, events, {pollIntervalMs, listen: options.listen ?? true})
+
+  const selectModel = (request: RoutableRequest = {}): ModelSelection => {
+    try {
+      return selectFrom(refresher.serving, defaults, request)
+    } catch {
+      return {model: fallbackModel, reason: {rule: defaults.override === null ? 'default' : 'override', configVersion: refresher.serving.version}}
+    }
+  }
+
+  return {
+    ready: () => refresher.firstRead,
+    selectModel,
+    async chat(openai, params, request = {}) {
+      const selection = selectModel({...request, messages: params.messages})
+      try {
+        return {...selection, completion: await openai.chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
+      } catch (error) {
+        const isServedByLoopft = selection.reason.rule === 'promoted' || selection.reason.rule === 'canary'
+        if (!isServedByLoopft || !isModelGone(error) || selection.model === fallbackModel) throw error
+        events.emit('fallback', {from: selection.model, to: fallbackModel, error})
+        const completion = await openai.chat.completions.create({...params, model: fallbackModel})
+        return {model: fallbackModel, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
+      }
+    },
+    get serving() {
+      return refresher.serving
+    },
+    on: events.on,
+    async close() {
+      await refresher.stop()
+      await sql.end()
+    },
+  }
+}
+
+/** 404 with code model_not_found, from the SDK's NotFoundError (duck-typed: the router does not load openai). */
+function isModelGone(error: unknown): boolean {
+  const candidate = error as {status?: unknown; code?: unknown} | null
+  return candidate?.status === 404 && candidate.code === 'model_not_found'
+}

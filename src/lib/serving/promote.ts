@@ -1,0 +1,218 @@
+import os from 'node:os'
+import type OpenAI from 'openai'
+import type {Sql} from '../db/connection.js'
+import {LoopftError} from '../errors.js'
+import {findModel, syncServingStatuses} from './registry.js'
+import {checkGate, checkReachable} from './preflight.js'
+import {readServingConfig, SERVING_CHANNEL, SERVING_KEY, toServingConfig, type ServingConfig} from '../runtime/serving-row.js'
+
+export interface ServingDeps {
+  sql: Sql
+  /** Built from the chat app's own key and base URL: preflight proves the model answers with them. */
+  openai: OpenAI
+  /** The default text model (LOOPFT_DEFAULT_TEXT_MODEL): what serves when nothing is promoted. */
+  textModel: string
+}
+
+export type ServingAction = 'promote' | 'canary' | 'rollback' | 'abort-canary'
+
+/** What a change would do; shown to the user before it is written. */
+export interface ServingPlan {
+  action: ServingAction
+  /** The model serving everyone before; the base text model when nothing was promoted. */
+  from: string
+  to: string
+  canaryPercent: number | null
+}
+
+export interface ServingChange extends ServingPlan {
+  /** 'planned': a dry run passed preflight and would make this change. */
+  outcome: 'changed' | 'unchanged' | 'declined' | 'planned'
+  /** The serving row's version after the call. */
+  configVersion: number
+  /** What --force overrode (a missing or failed evaluation), or null. */
+  forced: string | null
+  message: string
+}
+
+/** Asked after preflight and before writing; false leaves everything as it was. */
+export type ConfirmPlan = (plan: ServingPlan) => Promise<boolean>
+
+export interface PromoteOptions {
+  model: string
+  reason?: string
+  /** Serve the model to this share of conversations only; omitted = the full rollout. */
+  canaryPercent?: number
+  force?: boolean
+  actor: string
+  confirm?: ConfirmPlan
+  /** Preflight only: report the plan, write nothing. */
+  dryRun?: boolean
+}
+
+export interface RollbackOptions {
+  /** Default: the model that served before the current one (or the base text model). */
+  to?: string
+  reason?: string
+  actor: string
+  confirm?: ConfirmPlan
+  /** Preflight only: report the plan, write nothing. */
+  dryRun?: boolean
+}
+
+/** Who made a change: LOOPFT_ACTOR, else user@host. */
+export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
+  const actor = env.LOOPFT_ACTOR?.trim()
+  return actor ? actor : `${userName(env)}@${os.hostname()}`
+}
+
+/** os.userInfo() throws when the uid has no passwd entry (some containers). */
+function userName(env: NodeJS.ProcessEnv): string {
+  try {
+    return os.userInfo().username
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown'
+  }
+}
+
+/**
+ * Promotes a model (or starts a canary): preflight (evaluation gate, the model
+ * answers with the app's key), then the config row, history and statuses in one
+ * transaction that NOTIFYs routers. Promoting what already serves changes nothing.
+ */
+export async function promoteModel(deps: ServingDeps, options: PromoteOptions): Promise<ServingChange> {
+  const percent = checkCanaryPercent(options.canaryPercent)
+  const current = await readServingConfig(deps.sql)
+  const next: Omit<ServingConfig, 'version'> = percent === null
+    ? {model: options.model, canary: null}
+    : {model: current.model, canary: {model: options.model, percent}}
+  const plan: ServingPlan = {action: percent === null ? 'promote' : 'canary', from: current.model ?? deps.textModel, to: options.model, canaryPercent: percent}
+  const isServingEveryone = current.model === options.model && current.canary === null
+  if (isServingEveryone || isSame(current, next)) {
+    return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${options.model} is already ${isServingEveryone ? 'promoted' : `the ${percent}% canary`}; nothing changed`}
+  }
+  const forced = checkGate(await findModel(deps.sql, options.model), options.model, options)
+  await checkReachable(deps.openai, options.model)
+  return commit(deps, plan, next, current.version, {...options, forced, fromModel: current.model})
+}
+
+/**
+ * Rolls back: while a canary runs, drops it; otherwise returns to the model that
+ * served before the current one (rolling back twice undoes the rollback), or to
+ * the base text model when nothing did. `to` names any model served before.
+ */
+export async function rollbackModel(deps: ServingDeps, options: RollbackOptions): Promise<ServingChange> {
+  const current = await readServingConfig(deps.sql)
+  const from = current.model ?? deps.textModel
+  if (options.to === undefined && current.canary !== null) {
+    const plan: ServingPlan = {action: 'abort-canary', from: current.canary.model, to: from, canaryPercent: null}
+    return commit(deps, plan, {model: current.model, canary: null}, current.version, {...options, forced: null, fromModel: current.canary.model})
+  }
+  const target = options.to ?? (await previousModel(deps.sql))
+  const plan: ServingPlan = {action: 'rollback', from, to: target ?? deps.textModel, canaryPercent: null}
+  if (target === current.model && current.canary === null) {
+    return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves; nothing changed`}
+  }
+  if (options.to !== undefined) await checkServedBefore(deps, options.to)
+  if (target !== null) await checkReachable(deps.openai, target)
+  return commit(deps, plan, {model: target, canary: null}, current.version, {...options, forced: null, fromModel: current.model})
+}
+
+async function commit(
+  deps: ServingDeps,
+  plan: ServingPlan,
+  next: Omit<ServingConfig, 'version'>,
+  expectedVersion: number,
+  options: {reason?: string; actor: string; forced: string | null; confirm?: ConfirmPlan; dryRun?: boolean; fromModel: string | null},
+): Promise<ServingChange> {
+  if (options.dryRun === true) {
+    return {...plan, outcome: 'planned', configVersion: expectedVersion, forced: options.forced, message: `dry run, nothing changed: would ${plan.action} ${plan.from} -> ${plan.to}${plan.canaryPercent === null ? '' : ` (${plan.canaryPercent}%)`}`}
+  }
+  if (options.confirm !== undefined && !(await options.confirm(plan))) {
+    return {...plan, outcome: 'declined', configVersion: expectedVersion, forced: null, message: 'declined; nothing changed'}
+  }
+  const configVersion = await deps.sql.begin(async (tx) => {
+    await tx`
+      insert into loopft_config (key, value, version) values (${SERVING_KEY}, ${tx.json({model: null, canary: null})}, 0)
+      on conflict (key) do nothing`
+    const [row] = await tx<{value: unknown; version: string}[]>`select value, version from loopft_config where key = ${SERVING_KEY} for update`
+    if (toServingConfig(row.value, Number(row.version)).version !== expectedVersion) {
+      throw new LoopftError('RUN_IN_PROGRESS', 'the serving config changed during this command; nothing was done', {suggestion: 'check loopft history, then run it again'})
+    }
+    const version = expectedVersion + 1
+    await tx`update loopft_config set value = ${tx.json(next as never)}, version = ${version}, updated_at = now(), updated_by = ${options.actor} where key = ${SERVING_KEY}`
+    await tx`
+      insert into loopft_promotions (action, from_model, to_model, canary_percent, reason, actor, config_version)
+      values (${plan.action}, ${options.fromModel}, ${plan.to}, ${plan.canaryPercent}, ${options.reason ?? null}, ${options.actor}, ${version})`
+    await syncServingStatuses(tx as unknown as Sql, [next.model, next.canary?.model].filter((name): name is string => name != null))
+    await tx`select pg_notify(${SERVING_CHANNEL}, ${String(version)})`
+    return version
+  })
+  return {...plan, outcome: 'changed', configVersion, forced: options.forced, message: describe(plan)}
+}
+
+/** The model that served everyone before the latest full change (null = the base text model). */
+async function previousModel(sql: Sql): Promise<string | null> {
+  const [row] = await sql<{from_model: string | null}[]>`
+    select from_model from loopft_promotions where action in ('promote', 'rollback') order by config_version desc limit 1`
+  return row?.from_model ?? null
+}
+
+async function checkServedBefore(deps: ServingDeps, model: string): Promise<void> {
+  if (model === deps.textModel) return
+  const [row] = await deps.sql`select 1 from loopft_promotions where to_model = ${model} or from_model = ${model} limit 1`
+  if (row === undefined) {
+    throw new LoopftError('NOT_FOUND', `${model} never served, so there is nothing to roll back to`, {suggestion: `see: loopft history; to serve a new model use: loopft promote ${model}`})
+  }
+}
+
+function checkCanaryPercent(percent: number | undefined): number | null {
+  if (percent === undefined) return null
+  if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) {
+    throw new LoopftError('USAGE', `--canary must be a percentage above 0 and below 100 (got ${percent})`, {suggestion: 'omit --canary to promote fully'})
+  }
+  return percent
+}
+
+function isSame(current: ServingConfig, next: Omit<ServingConfig, 'version'>): boolean {
+  return current.model === next.model && current.canary?.model === next.canary?.model && current.canary?.percent === next.canary?.percent
+}
+
+function describe(plan: ServingPlan): string {
+  switch (plan.action) {
+    case 'promote': return `promoted ${plan.to} (was ${plan.from})`
+    case 'canary': return `${plan.to} now serves ${plan.canaryPercent}% of conversations; ${plan.from} serves the rest`
+    case 'rollback': return `rolled back to ${plan.to} (was ${plan.from})`
+    case 'abort-canary': return `dropped the canary ${plan.from}; ${plan.to} serves every conversation`
+  }
+}
+
+export interface HistoryEntry {
+  id: number
+  action: ServingAction
+  /** Null when the base text model served before. */
+  from: string | null
+  to: string
+  canaryPercent: number | null
+  reason: string | null
+  actor: string
+  configVersion: number
+  at: Date
+}
+
+/** The promotion history, newest first. */
+export async function readHistory(sql: Sql, options: {limit?: number} = {}): Promise<HistoryEntry[]> {
+  const rows = await sql<{id: string; action: ServingAction; from_model: string | null; to_model: string; canary_percent: string | null; reason: string | null; actor: string; config_version: string; created_at: Date}[]>`
+    select * from loopft_promotions order by config_version desc, id desc limit ${options.limit ?? 100}`
+  return rows.map((row) => ({
+    id: Number(row.id),
+    action: row.action,
+    from: row.from_model,
+    to: row.to_model,
+    canaryPercent: row.canary_percent === null ? null : Number(row.canary_percent),
+    reason: row.reason,
+    actor: row.actor,
+    configVersion: Number(row.config_version),
+    at: row.created_at,
+  }))
+}

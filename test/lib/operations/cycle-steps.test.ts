@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {loadConfig} from '../../../src/lib/config.js'
+import {runCycle, type CycleSteps} from '../../../src/lib/operations/cycle.js'
+import {cycleSteps} from '../../../src/lib/operations/cycle-steps.js'
+import {readGoldSet} from '../../../src/lib/evaluation/gold-set.js'
+import {readServingConfig} from '../../../src/lib/runtime/serving-row.js'
+import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
+import {useTestDatabase} from '../../support/db.js'
+import {goldAnswers} from '../../support/eval-standin.js'
+import {fairJudge} from '../../support/judge-behaviour.js'
+import {useOpenAIStandin} from '../../support/openai.js'
+import {addExportRun, dataset} from '../training/fixtures.js'
+
+const GOLD_FILE = path.resolve('examples/gold.jsonl')
+const WEEK = 7 * 86_400_000
+
+describe('cycle with the real steps (stand-in)', () => {
+  const database = useTestDatabase()
+  const openai = useOpenAIStandin({advanceOnPoll: true})
+  let outDir: string
+
+  beforeEach(async () => {
+    outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-cycle-'))
+    await database.sql`truncate loopft_cycles, loopft_training_jobs, loopft_training_events, loopft_training_metrics, loopft_models, loopft_config, loopft_promotions, loopft_evaluations, loopft_eval_answers, loopft_export_runs cascade`
+    await addExportRun(database.sql, outDir, {windowEnd: new Date(Date.now() - 3_600_000), content: dataset(12)})
+  })
+  afterEach(async () => {
+    await fs.rm(outDir, {recursive: true, force: true})
+  })
+
+  async function steps(candidateIsBetter: boolean): Promise<CycleSteps> {
+    const gold = await readGoldSet(GOLD_FILE)
+    openai.standin.setChatBehaviour('gpt-4o-mini', goldAnswers(gold.items, (line) => line % 2 === 0))
+    openai.standin.setChatBehaviour('gpt-4.1', fairJudge)
+    const client = openai.client()
+    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE})
+    const real = cycleSteps({
+      db: database.db, provider: createOpenAIProvider(client, {filePollMs: 1}), openai: client, config, loopftVersion: 'test',
+      sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000, stuckAfterMs: 3_600_000}, actor: 'cycle-test',
+    })
+    return {
+      ...real,
+      // The fine-tuned model's name is known only once the job succeeds: give it its answers then.
+      evaluate: (candidate) => {
+        openai.standin.setChatBehaviour(candidate, goldAnswers(gold.items, (line) => candidateIsBetter || line % 2 === 0))
+        return real.evaluate(candidate)
+      },
+    }
+  }
+
+  it('trains, watches, evaluates and promotes a better candidate, then has nothing to do the next time', async function () {
+    this.timeout(60_000)
+    const deps = {db: database.db, steps: await steps(true), autoPromote: true, sinceMs: WEEK}
+    const first = await runCycle(deps, {dryRun: false})
+    assert.deepEqual([first.outcome, first.error, Object.values(first.steps).map((step) => step.state)], ['promoted', null, ['done', 'done', 'done', 'done']])
+    assert.match(first.candidate ?? '', /^ft:gpt-4o-mini-2024-07-18:standin-org:/)
+    assert.equal((await readServingConfig(database.sql)).model, first.candidate)
+    assert.equal(openai.standin.store.jobs.size, 1)
+
+    const second = await runCycle(deps, {dryRun: false})
+    assert.deepEqual([second.outcome, openai.standin.store.jobs.size], ['nothing-to-do', 1])
+  })
+
+  it('does not promote a candidate that is no better', async function () {
+    this.timeout(60_000)
+    const first = await runCycle({db: database.db, steps: await steps(false), autoPromote: true, sinceMs: WEEK}, {dryRun: false})
+    assert.deepEqual([first.outcome, first.steps.evaluate.state, (await readServingConfig(database.sql)).model], ['gate-failed', 'done', null])
+  })
+})

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {loadConfig} from '../../../src/lib/config.js'
+import {openDatabase} from '../../../src/lib/db/connection.js'
+import {runDoctor, type DoctorDeps, type DoctorResult} from '../../../src/lib/operations/doctor.js'
+import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
+import {useTestDatabase} from '../../support/db.js'
+import {useOpenAIStandin} from '../../support/openai.js'
+
+describe('runDoctor', () => {
+  const t = useTestDatabase()
+  const openai = useOpenAIStandin()
+  let dir: string
+
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-doctor-'))
+  })
+  after(async () => {
+    await fs.rm(dir, {recursive: true, force: true})
+  })
+  beforeEach(async () => {
+    await t.sql`truncate loopft_training_jobs, loopft_export_runs cascade`
+  })
+
+  function deps(overrides: {env?: NodeJS.ProcessEnv; apiKey?: string; maxBytes?: number; baseModel?: string} & Partial<DoctorDeps> = {}): DoctorDeps {
+    const config = loadConfig({
+      outDir: path.join(dir, 'exports', 'not-yet'), openaiApiKey: overrides.apiKey, openaiBaseUrl: openai.standin.baseURL,
+      maxBytes: overrides.maxBytes ?? 1000, baseModel: overrides.baseModel,
+    }, overrides.env ?? {})
+    return {
+      config,
+      connect: async () => t.db,
+      createProvider: () => createOpenAIProvider(openai.client({apiKey: config.openaiApiKey, maxRetries: 0})),
+      ...overrides,
+    }
+  }
+  const byName = (result: DoctorResult) => Object.fromEntries(result.checks.map((check) => [check.name, check.status]))
+  const find = (result: DoctorResult, name: string) => result.checks.find((check) => check.name === name)!
+
+  it('passes a healthy setup, warns about runs that never happened, and creates nothing', async () => {
+    const result = await runDoctor(deps({apiKey: 'sk-test'}))
+    assert.deepEqual(byName(result), {
+      database: 'ok', catalog: 'ok', api: 'ok', 'fine-tuning': 'ok', 'provider cut-off': 'ok', 'base model shutdown': 'ok', disk: 'ok',
+      'last export': 'warn', 'last tune': 'warn', 'last evaluation': 'warn',
+    })
+    assert.equal(result.ok, true)
+    assert.ok(result.checks.every((check) => check.status === 'ok' || check.fix !== null), 'every warn and fail says what to do')
+    assert.deepEqual(openai.standin.requests.filter((request) => request.method !== 'GET'), [])
+  })
+
+  it('fails without a key, and with a key the API rejects', async () => {
+    const keyless = await runDoctor(deps())
+    assert.equal(find(keyless, 'api').status, 'fail')
+    assert.ok(find(keyless, 'provider cut-off'), 'how long training stays possible is said even without a key')
+    openai.standin.setApiKey('sk-right')
+    const rejected = await runDoctor(deps({apiKey: 'sk-wrong-key-123'}))
+    assert.deepEqual([rejected.ok, find(rejected, 'api').status], [false, 'fail'])
+    assert.doesNotMatch(JSON.stringify(rejected), /sk-wrong-key-123/)
+  })
+
+  it('fails an unreachable database and still runs the other checks', async () => {
+    const result = await runDoctor(deps({apiKey: 'sk-test', connect: () => openDatabase({databaseUrl: 'postgres://postgres@127.0.0.1:1/none', home: '/nonexistent'})}))
+    assert.deepEqual([find(result, 'database').status, find(result, 'api').status, result.checks.some((check) => check.name === 'last export')], ['fail', 'ok', false])
+  })
+
+  it('counts down to the provider cut-off and fails once it has passed', async () => {
+    const prices = path.join(dir, 'prices.json')
+    await fs.writeFile(prices, JSON.stringify({providerCutoffs: {'openai-compatible': {noNewJobsAfter: '2027-01-06'}}}))
+    const env = {LOOPFT_PRICES_FILE: prices}
+    const soon = await runDoctor(deps({apiKey: 'sk-test', env, now: () => new Date('2026-12-01T12:00:00Z')}))
+    assert.deepEqual([find(soon, 'provider cut-off').status, find(soon, 'provider cut-off').detail], ['warn', 'openai-compatible accepts no new fine-tuning jobs after 2027-01-06: 36 day(s) left'])
+    const after = await runDoctor(deps({apiKey: 'sk-test', env, now: () => new Date('2027-01-07T00:00:01Z')}))
+    assert.deepEqual([find(after, 'provider cut-off').status, find(after, 'fine-tuning').status, after.ok], ['fail', 'fail', false])
+  })
+
+  it('fails a base model that cannot be fine-tuned, an unknown one, and a recorded refusal', async () => {
+    assert.equal(find(await runDoctor(deps({apiKey: 'sk-test', baseModel: 'gpt-3.5-turbo-0125'})), 'fine-tuning').status, 'fail')
+    assert.equal(find(await runDoctor(deps({apiKey: 'sk-test', baseModel: 'my-model'})), 'catalog').status, 'fail')
+    await t.sql`
+      insert into loopft_training_jobs (idempotency_key, provider, base_model, dataset_path, dataset_sha256, dataset_bytes, examples, tokens_per_epoch,
+        n_epochs, suffix, hyperparameters, metadata, estimated_cost_usd, status, error)
+      values ('k', 'openai-compatible', 'gpt-4o-mini-2024-07-18', '/d.jsonl', 'abc', 1, 10, 100, 1, 's', '{}', '{}', 0.01, 'failed',
+        ${t.sql.json({code: 'TRAINING_UNAVAILABLE', message: 'refused'})})`
+    const refused = await runDoctor(deps({apiKey: 'sk-test'}))
+    assert.match(find(refused, 'fine-tuning').detail, /refused/)
+  })
+
+  it('fails when the disk cannot hold an export, and reports the age of the last export', async () => {
+    await t.sql`
+      insert into loopft_export_runs (idempotency_key, status, window_start, window_end, out_dir, finished_at)
+      values ('e', 'succeeded', now() - interval '2 days', now() - interval '1 day', '/x', now() - interval '1 day')`
+    const result = await runDoctor(deps({apiKey: 'sk-test', maxBytes: 1e15}))
+    assert.deepEqual([find(result, 'disk').status, find(result, 'last export').status], ['fail', 'ok'])
+    assert.match(find(result, 'last export').detail, /1 day\(s\) ago/)
+  })
+})

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict'
+import {execFileSync, spawnSync} from 'node:child_process'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {CLI_NODE_OPTIONS} from '../../../src/cli/node-options.js'
+import {applySchedule, type CommandRunner} from '../../../src/lib/operations/schedule-install.js'
+import {CRONTAB_BEGIN, CRONTAB_END, SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, scheduleTarget, type ScheduleTarget} from '../../../src/lib/operations/schedule.js'
+
+const FIELD_RANGES: Array<[number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]]
+
+/** Parses one crontab field (*, n, a-b, lists, /step) and checks its range. */
+function isValidField(field: string, [low, high]: [number, number]): boolean {
+  return field.split(',').every((part) => {
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part)
+    if (match === null) return false
+    const numbers = [match[2], match[3], match[4]].filter((value) => value !== undefined).map(Number)
+    return numbers.slice(0, 2).every((value) => value >= low && value <= high) && (match[4] === undefined || Number(match[4]) > 0)
+  })
+}
+
+function recordingRunner(available: string[]): CommandRunner & {calls: string[]} {
+  const calls: string[] = []
+  return {
+    calls,
+    run: async (file, args) => {
+      calls.push([file, ...args].join(' '))
+      return {code: 0, stdout: '', stderr: ''}
+    },
+    has: async (file) => available.includes(file),
+  }
+}
+
+describe('schedule', () => {
+  let directory: string
+  let target: ScheduleTarget
+  let probe: string
+
+  beforeEach(async () => {
+    directory = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-schedule-'))
+    probe = path.join(directory, "fake loopft's bin.mjs")
+    // A stand-in for bin/run.js that shows what it was run with.
+    await fs.writeFile(probe, 'console.log([process.cwd(), process.env.LOOPFT_PROBE, ...process.argv.slice(2)].join("|"))\n')
+    await fs.writeFile(path.join(directory, '.env'), 'LOOPFT_PROBE=from-env-file\n')
+    target = scheduleTarget({workingDirectory: directory, home: '.loopft', command: [process.execPath, probe], path: '/usr/local/bin:/usr/bin:/bin'})
+  })
+  afterEach(async () => {
+    await fs.rm(directory, {recursive: true, force: true})
+  })
+
+  describe('crontab', () => {
+    it('renders one line per job whose five time fields parse and match the documented times', () => {
+      const lines = renderCrontab(target).split('\n').filter((line) => line !== '' && !line.startsWith('#'))
+      const times = lines.map((line) => line.split(' ').slice(0, 5))
+      assert.deepEqual(times.map((fields) => fields.every((field, index) => isValidField(field, FIELD_RANGES[index]))), [true, true, true])
+      assert.deepEqual(times.map((fields) => fields.join(' ')), ['0 2 * * *', '0 3 * * 0', '0 4 1 * *'])
+    })
+
+    it('runs the job from the working directory with the env file sourced, appending to its log', () => {
+      const [exportLine] = renderCrontab(target).split('\n').filter((line) => line.startsWith('0 2 '))
+      const command = exportLine.split(' ').slice(5).join(' ')
+      const result = spawnSync('/bin/sh', ['-c', command], {cwd: os.tmpdir(), env: {}})
+      assert.equal(result.status, 0)
+      spawnSync('/bin/sh', ['-c', command], {cwd: os.tmpdir(), env: {}})
+      const log = execFileSync('cat', [path.join(directory, '.loopft', 'logs', 'export.log')], {encoding: 'utf8'})
+      const expected = `${directory}|from-env-file|export|--since|last`
+      assert.deepEqual(log.trim().split('\n'), [expected, expected])
+    })
+
+    it('does not start a second run while the lock is held', () => {
+      const [cycleLine] = renderCrontab(target).split('\n').filter((line) => line.startsWith('0 3 '))
+      const command = cycleLine.split(' ').slice(5).join(' ')
+      spawnSync('mkdir', ['-p', target.lockDir])
+      const held = spawnSync('flock', [path.join(target.lockDir, 'cycle.lock'), '/bin/sh', '-c', command], {env: {}})
+      assert.equal(held.status, 1)
+      const log = path.join(target.logDir, 'cycle.log')
+      assert.equal(spawnSync('test', ['-s', log]).status, 1, 'nothing was logged: the job never ran')
+    })
+
+    it('installs idempotently into the marked block, keeps other lines, and uninstalls to the original', async () => {
+      const crontabFile = path.join(directory, 'crontab')
+      const original = 'MAILTO=ops@example.com\n15 1 * * * /usr/bin/backup\n'
+      await fs.writeFile(crontabFile, original)
+      const deps = {runner: recordingRunner([]), crontabFile, userConfigDir: directory}
+      const first = await applySchedule(deps, {action: 'install', kind: 'crontab', target, user: false})
+      const second = await applySchedule(deps, {action: 'install', kind: 'crontab', target, user: false})
+      const installed = await fs.readFile(crontabFile, 'utf8')
+      assert.deepEqual([first.crontab?.changed, second.crontab?.changed], [true, false])
+      assert.equal(installed, `${original}${renderCrontab(target)}`)
+      assert.equal(installed.split('\n').filter((line) => line === CRONTAB_BEGIN || line === CRONTAB_END).length, 2)
+      const moved = scheduleTarget({workingDirectory: path.join(directory, 'elsewhere'), home: '.loopft', command: target.command, path: target.path})
+      await applySchedule(deps, {action: 'install', kind: 'crontab', target: moved, user: false})
+      assert.equal(await fs.readFile(crontabFile, 'utf8'), `${original}${renderCrontab(moved)}`, 'replaced in place')
+      const removed = await applySchedule(deps, {action: 'uninstall', user: false})
+      assert.deepEqual([removed.crontab?.changed, await fs.readFile(crontabFile, 'utf8')], [true, original])
+    })
+  })
+
+  describe('systemd', () => {
+    it('renders units that systemd-analyze verify accepts (or that have the required keys)', async () => {
+      const units = renderSystemdUnits(target, {user: false})
+      await Promise.all(units.map((unit) => fs.writeFile(path.join(directory, unit.name), unit.text)))
+      const analyze = spawnSync('systemd-analyze', ['verify', ...units.map((unit) => path.join(directory, unit.name))], {encoding: 'utf8'})
+      if (analyze.error === undefined) {
+        assert.deepEqual([analyze.status, analyze.stderr.trim()], [0, ''])
+      }
+      for (const job of SCHEDULED_JOBS) {
+        const service = units.find((unit) => unit.name === `loopft-${job.name}.service`)?.text ?? ''
+        const timer = units.find((unit) => unit.name === `loopft-${job.name}.timer`)?.text ?? ''
+        assert.match(service, /^\[Service\]\nType=oneshot\nWorkingDirectory=\/.+\nEnvironmentFile=-\/.+\.env$/m)
+        assert.match(service, new RegExp(`^ExecStart=${process.execPath} ".+" ${job.args.join(' ')}$`, 'm'))
+        assert.match(timer, new RegExp(`^\\[Timer\\]\nOnCalendar=${job.onCalendar.replaceAll('*', '\\*')}\nPersistent=true\nUnit=loopft-${job.name}.service$`, 'm'))
+        assert.match(timer, /^\[Install\]\nWantedBy=timers.target$/m)
+      }
+    })
+
+    it('writes user units once, reloads and enables through systemctl, and uninstalls them', async () => {
+      const runner = recordingRunner(['systemctl'])
+      const deps = {runner, userConfigDir: directory}
+      const first = await applySchedule(deps, {action: 'install', kind: 'systemd', target, user: true})
+      const again = await applySchedule(deps, {action: 'install', kind: 'systemd', target, user: true})
+      const unitDir = path.join(directory, 'systemd', 'user')
+      assert.deepEqual([first.systemd?.written.length, again.systemd?.changed, (await fs.readdir(unitDir)).length], [6, false, 6])
+      const timers = 'loopft-export.timer loopft-cycle.timer loopft-prune.timer'
+      assert.deepEqual(runner.calls, ['systemctl --user daemon-reload', `systemctl --user enable --now ${timers}`])
+      const removed = await applySchedule(deps, {action: 'uninstall', user: true})
+      assert.deepEqual(runner.calls.slice(2), [`systemctl --user disable --now ${timers}`, 'systemctl --user daemon-reload'])
+      assert.deepEqual([removed.systemd?.removed.length, await fs.readdir(unitDir)], [6, []])
+    })
+
+    it('leaves systemctl to the operator when writing to a custom directory', async () => {
+      const runner = recordingRunner(['systemctl'])
+      const result = await applySchedule({runner, systemdDir: directory, userConfigDir: directory}, {action: 'install', kind: 'systemd', target, user: false})
+      assert.deepEqual([runner.calls, result.systemctl.toRun[0]], [[], 'systemctl daemon-reload'])
+    })
+  })
+
+  it('keeps examples/ in step with the renderer', async () => {
+    const example = scheduleTarget({workingDirectory: '/opt/loopft', home: '.loopft', command: ['/usr/bin/node', ...CLI_NODE_OPTIONS, '/opt/loopft/bin/run.js'], path: '/usr/local/bin:/usr/bin:/bin'})
+    assert.equal(await fs.readFile('examples/cron/loopft.crontab', 'utf8'), renderCrontab(example))
+    for (const unit of renderSystemdUnits(example, {user: false})) {
+      assert.equal(await fs.readFile(path.join('examples/systemd', unit.name), 'utf8'), unit.text, unit.name)
+    }
+  })
+})

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {createInterface} from 'node:readline'
+import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEvents} from '../../../src/router.js'
+import {openDatabase} from '../../../src/lib/db/connection.js'
+import {migrate} from '../../../src/lib/db/migrate.js'
+import {selectFrom} from '../../../src/lib/runtime/selection.js'
+import {promoteModel, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
+import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
+import {useOpenAIStandin} from '../../support/openai.js'
+import {clearServing, passedModel} from '../../support/serving.js'
+import {startTcpProxy} from '../../support/tcp-proxy.js'
+
+const defaults = {textModel: 'gpt-4o-mini', visionModel: 'gpt-4o', override: null}
+const image = {role: 'user', content: [{type: 'text', text: 'what is this?'}, {type: 'image_url', image_url: {url: 'https://example.com/a.png'}}]}
+const actor = 'tester@ci'
+
+/** Resolves with the next payload of a router event. */
+const next = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean = () => true) =>
+  new Promise<RouterEvents[E]>((resolve) => {
+    const off = router.on(event, (payload) => {
+      if (!matches(payload)) return
+      off()
+      resolve(payload)
+    })
+  })
+
+describe('router', () => {
+  describe('selection rules (pure)', () => {
+    const serving = {model: 'ft:promoted', canary: null, version: 3}
+
+    it('vision content goes to the vision model, whatever is promoted', () => {
+      const kinds = ['image_url', 'input_image', 'input_audio', 'file'].map((type) => selectFrom(serving, defaults, {messages: [{role: 'user', content: [{type}]}]}).model)
+      assert.deepEqual(kinds, ['gpt-4o', 'gpt-4o', 'gpt-4o', 'gpt-4o'])
+      assert.deepEqual(selectFrom(serving, defaults, {hasImages: true}), {model: 'gpt-4o', reason: {rule: 'vision', configVersion: 3}})
+      assert.deepEqual([isVisionRequest({messages: [image]}), isVisionRequest({messages: [{role: 'user', content: [{type: 'text', text: 'x'}]}]})], [true, false])
+    })
+
+    it('text goes to the promoted model, else the default text model', () => {
+      assert.deepEqual(selectFrom(serving, defaults, {messages: [{role: 'user', content: 'hi'}]}), {model: 'ft:promoted', reason: {rule: 'promoted', configVersion: 3}})
+      assert.deepEqual(selectFrom({model: null, canary: null, version: 0}, defaults, {}), {model: 'gpt-4o-mini', reason: {rule: 'default', configVersion: 0}})
+    })
+
+    it('the LOOPFT_TEXT_MODEL override wins for text, not for vision', () => {
+      const pinned = {...defaults, override: 'gpt-4.1-mini'}
+      assert.deepEqual([selectFrom(serving, pinned, {}).reason.rule, selectFrom(serving, pinned, {}).model, selectFrom(serving, pinned, {hasImages: true}).model], ['override', 'gpt-4.1-mini', 'gpt-4o'])
+    })
+
+    it('the canary share is sticky per conversation (then user) and close to the percentage over 10,000 ids', () => {
+      const withCanary = {model: 'ft:stable', canary: {model: 'ft:canary', percent: 10}, version: 4}
+      const ids = Array.from({length: 10_000}, (_, index) => `conversation-${index}`)
+      const served = ids.map((conversationId) => selectFrom(withCanary, defaults, {conversationId}).model)
+      const share = served.filter((model) => model === 'ft:canary').length / ids.length
+      const again = ids.map((conversationId) => selectFrom(withCanary, defaults, {conversationId}).model)
+      assert.ok(Math.abs(share - 0.1) < 0.01, `canary share ${share}`)
+      assert.deepEqual(again, served)
+      assert.equal(selectFrom(withCanary, defaults, {userId: 'u-1'}).model, selectFrom(withCanary, defaults, {conversationId: 'u-1'}).model)
+      assert.equal(selectFrom(withCanary, defaults, {}).model, 'ft:stable')
+    })
+
+    it('a fractional percentage and other shares land close too', () => {
+      const ids = Array.from({length: 10_000}, (_, index) => `u${index * 7919}`)
+      const shares = [2.5, 50, 90].map((percent) => ids.filter((id) => canaryBucket(id) < percent * 100).length / 100)
+      shares.forEach((share, index) => assert.ok(Math.abs(share - [2.5, 50, 90][index]) < 1.5, `share ${share}`))
+    })
+  })
+
+  describe('against the database', () => {
+    const t = useTestDatabase()
+    const openai = useOpenAIStandin()
+    let deps: ServingDeps
+    const routers: Router[] = []
+    const open = async (...args: Parameters<typeof createRouter>) => {
+      const router = createRouter(...args)
+      routers.push(router)
+      await router.ready()
+      return router
+    }
+    beforeEach(async () => {
+      await clearServing(t.sql)
+      deps = {sql: t.sql, openai: openai.client({maxRetries: 0}), textModel: 'gpt-4o-mini'}
+    })
+    afterEach(async () => {
+      await Promise.all(routers.splice(0).map((router) => router.close()))
+    })
+
+    it('reads the promoted model on ready and swaps on NOTIFY', async () => {
+      const first = await passedModel(t.sql, openai.standin, 'r1')
+      const second = await passedModel(t.sql, openai.standin, 'r2')
+      await promoteModel(deps, {model: first, actor})
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
+      assert.deepEqual(router.selectModel({}), {model: first, reason: {rule: 'promoted', configVersion: 1}})
+      const swapped = next(router, 'swap')
+      await promoteModel(deps, {model: second, actor})
+      const {from, to} = await swapped
+      assert.deepEqual([from.model, to.model, router.selectModel({}).model], [first, second, second])
+    })
+
+    it('without LISTEN (the embedded database) the TTL poll picks the change up', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'poll')
+      const router = await open({sql: t.sql}, {listen: false, pollIntervalMs: 50})
+      const swapped = next(router, 'swap')
+      await promoteModel(deps, {model, actor})
+      assert.equal((await swapped).to.model, model)
+    })
+
+    it('never throws from selectModel, whatever it is given', () => {
+      const router = createRouter({sql: t.sql}, {pollIntervalMs: 600_000})
+      routers.push(router)
+      const odd = [undefined, {messages: [null, {content: [null, 7]}]}, {messages: 'nope'}, null] as never[]
+      assert.deepEqual(odd.map((request) => router.selectModel(request).model), ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini'])
+    })
+
+    it('a promotion in one process swaps a router in another process (NOTIFY, no poll)', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'xproc')
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/router-child.ts'], {
+        env: {...process.env, DATABASE_URL: t.url, ROUTER_POLL_MS: '600000', LOOPFT_TEXT_MODEL: ''},
+        stdio: ['pipe', 'pipe', 'inherit'],
+      })
+      try {
+        const lines = createInterface({input: child.stdout!})[Symbol.asyncIterator]()
+        const read = async () => JSON.parse((await lines.next()).value as string) as {event: string; model: string; version: number}
+        const ready = await read()
+        assert.deepEqual([ready.event, ready.model, ready.version], ['ready', 'gpt-4o-mini', 0])
+        await promoteModel(deps, {model, actor})
+        const swap = await read()
+        assert.deepEqual([swap.event, swap.model, swap.version], ['swap', model, 1])
+      } finally {
+        child.stdin!.end()
+        await once(child, 'exit')
+      }
+    })
+
+    it('keeps the last known model while the database is down, then recovers and listens again', async () => {
+      const [first, second, third] = await Promise.all(['d1', 'd2', 'd3'].map((id) => passedModel(t.sql, openai.standin, id)))
+      await promoteModel(deps, {model: first, actor})
+      const proxy = await startTcpProxy({host: '127.0.0.1', port: Number(new URL(TEST_DATABASE_URL).port || 5432)})
+      try {
+        const router = await open({databaseUrl: proxy.urlFor(t.url)}, {pollIntervalMs: 100})
+        assert.equal(router.selectModel({}).model, first)
+        const failed = next(router, 'error')
+        await proxy.stop()
+        await failed
+        await promoteModel(deps, {model: second, actor})
+        assert.deepEqual(router.selectModel({}), {model: first, reason: {rule: 'promoted', configVersion: 1}})
+        const recovered = next(router, 'swap')
+        await proxy.start()
+        assert.equal((await recovered).to.model, second)
+        const swapped = next(router, 'swap')
+        await promoteModel(deps, {model: third, actor})
+        assert.deepEqual([(await swapped).to.model, router.selectModel({}).model], [third, third])
+      } finally {
+        await proxy.stop()
+      }
+    })
+
+    it('ready() resolves with the defaults when the database is down at start, and recovers', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'late')
+      await promoteModel(deps, {model, actor})
+      const proxy = await startTcpProxy({host: '127.0.0.1', port: Number(new URL(TEST_DATABASE_URL).port || 5432)})
+      await proxy.stop()
+      try {
+        const router = await open({databaseUrl: proxy.urlFor(t.url)}, {pollIntervalMs: 100})
+        assert.deepEqual(router.selectModel({}), {model: 'gpt-4o-mini', reason: {rule: 'default', configVersion: 0}})
+        const recovered = next(router, 'swap')
+        await proxy.start()
+        assert.equal((await recovered).to.model, model)
+      } finally {
+        await proxy.stop()
+      }
+    })
+
+    it('chat() calls the selected model, and falls back once to the text model when a fine-tuned model is deleted', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'chat')
+      await promoteModel(deps, {model, actor})
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
+      const client = openai.client({maxRetries: 0})
+      const served = await router.chat(client, {messages: [{role: 'user', content: 'hello'}]}, {conversationId: 'c1'})
+      const vision = await router.chat(client, {messages: [image as never]})
+      assert.deepEqual([served.completion.model, served.reason.rule, served.fallbackFrom, vision.completion.model], [model, 'promoted', null, 'gpt-4o'])
+
+      await client.models.delete(model)
+      const fallback = next(router, 'fallback')
+      const rescued = await router.chat(client, {messages: [{role: 'user', content: 'still there?'}]})
+      const event = await fallback
+      assert.deepEqual([rescued.completion.model, rescued.model, rescued.fallbackFrom, event.from, event.to], ['gpt-4o-mini', 'gpt-4o-mini', model, model, 'gpt-4o-mini'])
+    })
+
+    it('chat() does not hide a 404 for a model loopft did not choose', async () => {
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000, env: {LOOPFT_TEXT_MODEL: 'ft:pinned-but-missing'}})
+      await assert.rejects(router.chat(openai.client({maxRetries: 0}), {messages: [{role: 'user', content: 'hi'}]}), {status: 404})
+    })
+
+    it('rollback reaches the router too', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'rbk')
+      await promoteModel(deps, {model, actor})
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
+      const swapped = next(router, 'swap')
+      await rollbackModel(deps, {actor})
+      assert.deepEqual([(await swapped).to, router.selectModel({}).reason.rule], [{model: null, canary: null, version: 2}, 'default'])
+    })
+  })
+
+  describe('on the embedded PGlite database', () => {
+    const openai = useOpenAIStandin()
+
+    it('relies on the TTL poll (NOTIFY does not cross pglite-socket) and swaps after a promotion', async function () {
+      this.timeout(120_000)
+      const home = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-router-pglite-'))
+      const db = await openDatabase({home})
+      try {
+        await migrate(db.sql)
+        const router = createRouter({sql: db.sql}, {listen: false, pollIntervalMs: 50})
+        await router.ready()
+        const swapped = next(router, 'swap')
+        await promoteModel({sql: db.sql, openai: openai.client(), textModel: 'gpt-4o-mini'}, {model: 'gpt-4.1-mini', force: true, reason: 'embedded', actor})
+        assert.deepEqual([(await swapped).to.model, router.selectModel({}).reason], ['gpt-4.1-mini', {rule: 'promoted', configVersion: 1}])
+        await router.close()
+      } finally {
+        await db.close()
+        await fs.rm(home, {recursive: true, force: true})
+      }
+    })
+  })
+})
