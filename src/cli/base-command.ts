@@ -3,15 +3,17 @@ import type OpenAI from 'openai'
 import type {TrainingProvider} from '../lib/training/provider.js'
 import {loadConfig, type ConfigOverrides, type LoopftConfig} from '../lib/config.js'
 import {openDatabase, type Database} from '../lib/db/connection.js'
-import {LoopftError} from '../lib/errors.js'
+import {parseDuration} from '../lib/duration.js'
+import {isLoopftError, LoopftError} from '../lib/errors.js'
 import {toLoopftError} from '../lib/error-translation.js'
 import {migrate, type MigrateResult} from '../lib/db/migrate.js'
+import {settingFlag} from './setting-flag.js'
 import {startProgress, type Progress} from './progress.js'
 import {detectTerminal, type Terminal} from './terminal.js'
 
 /** Flags shared by several commands; each command spreads the ones it needs. */
 export const sharedFlags = {
-  'database-url': Flags.string({env: 'DATABASE_URL', description: 'Postgres URL; unset = embedded database under $LOOPFT_HOME', helpGroup: 'GLOBAL'}),
+  'database-url': settingFlag('databaseUrl', 'Postgres URL', {helpGroup: 'GLOBAL'}),
   yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (for cron and CI)', default: false}),
   'dry-run': Flags.boolean({description: 'show what would happen and change nothing', default: false}),
 }
@@ -32,6 +34,15 @@ export abstract class LoopftCommand extends Command {
 
   protected loadConfig(overrides: ConfigOverrides = {}): LoopftConfig {
     return loadConfig(overrides)
+  }
+
+  /** A duration flag's value in milliseconds (the one parser, lib/duration.ts); the usage error names the flag. */
+  protected duration(flag: string, text: string): number {
+    try {
+      return parseDuration(text)
+    } catch (error) {
+      throw isLoopftError(error) ? new LoopftError(error.code, `--${flag}: ${error.message}`, {suggestion: error.suggestion}) : error
+    }
   }
 
   /** Opens the database (server or embedded) and brings its schema up to date. */
@@ -80,7 +91,7 @@ export abstract class LoopftCommand extends Command {
     }
     const suggestion = loopftError.suggestion === undefined ? '' : ` (${loopftError.suggestion})`
     process.stderr.write(`loopft: ${loopftError.code}: ${loopftError.message}${suggestion}\n`)
-    if (loopftError.code === 'UNEXPECTED' && process.env.LOOPFT_DEBUG) process.stderr.write(`${error.stack}\n`)
+    if (loopftError.code === 'UNEXPECTED' && isDebugging()) process.stderr.write(`${error.stack}\n`)
     throw Object.assign(new Errors.ExitError(loopftError.exitCode), {skipOclifErrorHandling: true})
   }
 
@@ -97,6 +108,15 @@ function isUsageError(error: unknown): boolean {
   if (error instanceof Errors.CLIError && (error as {oclif?: {exit?: number}}).oclif?.exit === 2) return true
   const name = (error as {constructor?: {name?: string}})?.constructor?.name ?? ''
   return /Parse|Flag|Arg|Validation/.test(name) && error instanceof Errors.CLIError
+}
+
+/** LOOPFT_DEBUG, read through the loader; an invalid configuration is no reason to hide the real error. */
+function isDebugging(): boolean {
+  try {
+    return loadConfig().debug
+  } catch {
+    return false
+  }
 }
 
 function firstLine(message: string): string {

@@ -1,3 +1,5 @@
+import {readSystemEnvironment, type SystemEnvironment} from '../lib/config.js'
+
 /**
  * Terminal capability, decided once: interactive means a TTY on stdin and
  * stdout, not CI, and a terminal that is not dumb. Off a TTY there are no
@@ -9,11 +11,11 @@ export interface Terminal {
   readonly isStderrTty: boolean
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
+export function detectTerminal(system: SystemEnvironment = readSystemEnvironment()): Terminal {
   const isStdoutTty = process.stdout.isTTY === true
   const isStderrTty = process.stderr.isTTY === true
-  const isCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0'
-  const isDumb = env.TERM === 'dumb'
+  const isCi = system.ci !== undefined && system.ci !== '' && system.ci !== 'false' && system.ci !== '0'
+  const isDumb = system.term === 'dumb'
   return Object.freeze({
     isInteractive: process.stdin.isTTY === true && isStdoutTty && !isCi && !isDumb,
     isStdoutTty,

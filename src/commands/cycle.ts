@@ -2,10 +2,8 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {parseAge} from '../lib/duration.js'
 import {cycleFailure, runCycle, type CycleSummary} from '../lib/operations/cycle.js'
 import {cycleSteps} from '../lib/operations/cycle-steps.js'
-import {currentActor} from '../lib/serving/promote.js'
 import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Cycle extends LoopftCommand {
@@ -22,14 +20,14 @@ export default class Cycle extends LoopftCommand {
 
   async run(): Promise<CycleSummary> {
     const {flags} = await this.parse(Cycle)
-    const sinceMs = parseAge(flags.since, '--since')
-    const watch = {intervalMs: parseAge(flags.interval, '--interval'), timeoutMs: parseAge(flags['watch-timeout'], '--watch-timeout'), stuckAfterMs: 3_600_000}
-    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const sinceMs = this.duration('since', flags.since)
+    const watch = {intervalMs: this.duration('interval', flags.interval), timeoutMs: this.duration('watch-timeout', flags['watch-timeout'])}
+    const config = this.loadConfig({databaseUrl: flags['database-url'], autoPromote: flags['auto-promote']})
     const db = await this.openDatabase(config)
     const openai = await this.openai(config)
     const progress = this.progress('cycle')
-    const steps = cycleSteps({db, provider: createOpenAIProvider(openai), openai, config, loopftVersion: this.config.version, sinceMs, watch, actor: currentActor(), onProgress: (line) => progress.update(line)})
-    const deps = {db, steps, autoPromote: flags['auto-promote'] ?? config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}
+    const steps = cycleSteps({db, provider: createOpenAIProvider(openai), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress: (line) => progress.update(line)})
+    const deps = {db, steps, autoPromote: config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}
     if (!flags['dry-run'] && !flags.yes) {
       const preview = await runCycle(deps, {dryRun: true})
       this.log(render(preview, this.terminal))

@@ -1,7 +1,6 @@
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderStatus, renderTable} from '../cli/render.js'
-import {EXIT} from '../lib/errors.js'
-import {runDoctor, type DoctorResult} from '../lib/operations/doctor.js'
+import {doctorFailure, runDoctor, type DoctorResult} from '../lib/operations/doctor.js'
 
 export default class Doctor extends LoopftCommand {
   static summary = 'Check whether the loop can run: database, API, fine-tuning access and cut-offs, disk, and the age of the last runs.'
@@ -14,7 +13,8 @@ export default class Doctor extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const result = await runDoctor({config, connect: () => this.openDatabase(config), createProvider: () => this.trainingProvider(config)})
     this.log(renderTable(this.terminal, ['check', 'status', 'detail', 'fix'], result.checks.map((check) => [check.name, renderStatus(check.status, this.terminal), check.detail, check.fix])))
-    if (!result.ok) process.exitCode = EXIT.CHECK_FAILED
+    const failure = doctorFailure(result)
+    if (failure !== undefined) throw failure
     return result
   }
 }

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
+import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {progressText, renderEvaluation} from '../cli/evaluation-render.js'
-import {EXIT, LoopftError} from '../lib/errors.js'
+import {LoopftError} from '../lib/errors.js'
 import {METRICS} from '../lib/evaluation/gate.js'
-import {EVALUATION_DEFAULTS, evaluateCandidate, type EvaluationResult} from '../lib/evaluation/evaluate.js'
+import {EVALUATION_DEFAULTS, evaluateCandidate, gateFailure, type EvaluationResult} from '../lib/evaluation/evaluate.js'
 
 const fraction = Flags.custom<number>({
   parse: async (input, _context, options) => {
@@ -27,9 +28,9 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
   static flags = {
     candidate: Flags.string({description: 'the model to evaluate', required: true}),
     baseline: Flags.string({description: '"promoted" (the model being served) or a model name', default: 'promoted'}),
-    gold: Flags.string({description: 'gold set JSONL (default $LOOPFT_GOLD_FILE or examples/gold.jsonl)'}),
+    gold: settingFlag('goldFile', 'gold set JSONL'),
     concurrency: Flags.integer({description: 'API calls in flight at once', default: EVALUATION_DEFAULTS.concurrency, min: 1, max: 64}),
-    judge: Flags.string({description: 'judge model', env: 'LOOPFT_JUDGE_MODEL', default: EVALUATION_DEFAULTS.judgeModel}),
+    judge: settingFlag('judgeModel', 'judge model'),
     'min-improvement': fraction({description: 'smallest improvement of the primary metric that passes (0–1 scale)', default: EVALUATION_DEFAULTS.minImprovement}),
     'primary-metric': Flags.string({description: 'metric the gate improves on', options: [...METRICS], default: EVALUATION_DEFAULTS.primaryMetric}),
     tolerance: fraction({description: 'largest fall allowed on the other metrics (0–1 scale)', default: EVALUATION_DEFAULTS.tolerance}),
@@ -39,15 +40,13 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
 
   async run(): Promise<EvaluationResult> {
     const {flags} = await this.parse(Evaluate)
-    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], goldFile: flags.gold, judgeModel: flags.judge})
     const {sql} = await this.openDatabase(config)
     const progress = this.progress('evaluating')
     const result = await evaluateCandidate({sql, openai: await this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
       candidate: flags.candidate,
       baseline: flags.baseline,
-      goldFile: flags.gold,
       concurrency: flags.concurrency,
-      judgeModel: flags.judge,
       minImprovement: flags['min-improvement'],
       primaryMetric: flags['primary-metric'] as EvaluationResult['gate']['primaryMetric'],
       tolerance: flags.tolerance,
@@ -59,7 +58,8 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     progress.succeed(`evaluation #${result.evaluationId}: ${result.verdict}`)
     for (const warning of result.warnings) progress.note(`warning: ${warning}`)
     this.log(renderEvaluation(this.terminal, result))
-    if (result.verdict === 'fail') process.exitCode = EXIT.GATE_FAILED
+    const failure = gateFailure(result)
+    if (failure !== undefined) throw failure
     return result
   }
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import bytes from 'bytes'
+import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
 import {runConfiguredExport} from '../lib/export/daily.js'
@@ -16,9 +17,9 @@ export default class Export extends LoopftCommand {
   static flags = {
     since: Flags.string({description: 'a duration before --until (24h, 7d), a time, or "last" (where the last successful run stopped)', default: '24h'}),
     until: Flags.string({description: 'end of the window (ISO time); default now'}),
-    out: Flags.string({description: 'output directory', env: 'LOOPFT_OUT_DIR'}),
-    'max-bytes': Flags.string({description: 'size limit of each file; the master starts a new numbered part past it', env: 'LOOPFT_MAX_BYTES'}),
-    'system-prompt': Flags.string({description: 'system message to put first in every example', env: 'LOOPFT_SYSTEM_PROMPT'}),
+    out: settingFlag('outDir', 'output directory'),
+    'max-bytes': settingFlag('maxBytes', 'size limit of each file; the master starts a new numbered part past it'),
+    'system-prompt': settingFlag('systemPrompt', 'system message to put first in every example'),
     'database-url': sharedFlags['database-url'],
   }
 

@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
-import {EXIT} from '../lib/errors.js'
-import {importConversations, type ImportResult} from '../lib/ingest/import.js'
+import {importConversations, importFailure, type ImportResult} from '../lib/ingest/import.js'
 
 export default class Import extends LoopftCommand {
   static summary = 'Load conversations from JSONL (one message, or one OpenAI-format conversation, per line) into conversation_messages.'
@@ -24,8 +23,8 @@ export default class Import extends LoopftCommand {
       ['conversations', result.conversations],
       ['lines rejected', result.rejectedCount],
     ]))
-    // Good lines are in; the rejected ones still make the run not wholly successful.
-    if (result.rejectedCount > 0) process.exitCode = EXIT.PARTIAL
+    const failure = importFailure(result)
+    if (failure !== undefined) throw failure
     return result
   }
 }

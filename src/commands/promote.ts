@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {describePlan, renderChange} from '../cli/serving-render.js'
-import {currentActor, promoteModel, type ServingChange} from '../lib/serving/promote.js'
+import {promoteModel, type ServingChange} from '../lib/serving/promote.js'
 
 export default class Promote extends LoopftCommand {
   static summary = 'Serve MODEL to the chat app, or to a canary share of its conversations.'
@@ -31,7 +31,7 @@ Promoting the model that already serves changes nothing and says so. Off a termi
       reason: flags.reason,
       canaryPercent: flags.canary,
       force: flags.force,
-      actor: currentActor(),
+      actor: config.actor,
       dryRun: flags['dry-run'],
       confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
     })

@@ -2,8 +2,7 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderTable, type Cell} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {parseAge} from '../lib/duration.js'
-import {dryRunReport, executePrune, partialFailure, planPrune, type PruneReport} from '../lib/operations/prune.js'
+import {dryRunReport, executePrune, planPrune, pruneFailure, type PruneReport} from '../lib/operations/prune.js'
 
 export default class Prune extends LoopftCommand {
   static summary = 'Delete old fine-tuned models (never the promoted, canary, rollback or evaluated one) and archive old export files.'
@@ -17,7 +16,7 @@ export default class Prune extends LoopftCommand {
 
   async run(): Promise<PruneReport> {
     const {flags} = await this.parse(Prune)
-    const limits = {modelsOlderThanMs: parseAge(flags['models-older-than'], '--models-older-than'), archiveOlderThanMs: parseAge(flags['archive-older-than'], '--archive-older-than')}
+    const limits = {modelsOlderThanMs: this.duration('models-older-than', flags['models-older-than']), archiveOlderThanMs: this.duration('archive-older-than', flags['archive-older-than'])}
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const db = await this.openDatabase(config)
     const deps = {db, outDir: config.outDir, archiveDir: config.archiveDir}
@@ -30,7 +29,7 @@ export default class Prune extends LoopftCommand {
     const api = plan.models.length + plan.files.length > 0 ? await this.trainingProvider(config) : undefined
     const report = await executePrune({...deps, api}, plan)
     this.log(render(report, this.terminal))
-    const partial = partialFailure(report)
+    const partial = pruneFailure(report)
     if (partial !== undefined) throw partial
     return report
   }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {describePlan, renderChange} from '../cli/serving-render.js'
-import {currentActor, rollbackModel, type ServingChange} from '../lib/serving/promote.js'
+import {rollbackModel, type ServingChange} from '../lib/serving/promote.js'
 
 export default class Rollback extends LoopftCommand {
   static summary = 'Serve the previous model again (or drop a running canary).'
@@ -23,7 +23,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
     const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel}, {
       to: flags.to,
       reason: flags.reason,
-      actor: currentActor(),
+      actor: config.actor,
       dryRun: flags['dry-run'],
       confirm: (plan) => this.confirm(describePlan(plan), flags.yes),
     })

@@ -2,7 +2,9 @@ import os from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {CLI_NODE_OPTIONS} from '../cli/node-options.js'
+import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand} from '../cli/base-command.js'
+import {readSystemEnvironment} from '../lib/config.js'
 import {scheduleTarget} from '../lib/operations/schedule.js'
 import {applySchedule, systemRunner, type ScheduleRequest, type ScheduleResult} from '../lib/operations/schedule-install.js'
 
@@ -21,27 +23,28 @@ export default class Schedule extends LoopftCommand {
     install: Flags.string({description: 'install the schedule', options: ['crontab', 'systemd'], exclusive: ['uninstall']}),
     uninstall: Flags.boolean({description: 'remove the loopft crontab block and systemd units'}),
     user: Flags.boolean({description: 'systemd user units (~/.config/systemd/user, systemctl --user) instead of /etc/systemd/system', default: false}),
-    'env-file': Flags.string({env: 'LOOPFT_ENV_FILE', description: 'environment file each run sources (DATABASE_URL, OPENAI_API_KEY…)', default: '.env'}),
-    'crontab-file': Flags.string({env: 'LOOPFT_CRONTAB_FILE', description: 'edit this file instead of the user crontab', helpGroup: 'TESTING'}),
-    'unit-dir': Flags.string({env: 'LOOPFT_SYSTEMD_DIR', description: 'write units here and leave systemctl to you', helpGroup: 'TESTING'}),
+    'env-file': settingFlag('envFile', 'environment file each run sources (DATABASE_URL, OPENAI_API_KEY…)'),
+    'crontab-file': settingFlag('crontabFile', 'edit this file instead of the user crontab', {helpGroup: 'TESTING'}),
+    'unit-dir': settingFlag('systemdDir', 'write units here and leave systemctl to you', {helpGroup: 'TESTING'}),
   }
 
   async run(): Promise<ScheduleResult> {
     const {flags} = await this.parse(Schedule)
-    const config = this.loadConfig()
+    const config = this.loadConfig({envFile: flags['env-file'], crontabFile: flags['crontab-file'], systemdDir: flags['unit-dir']})
+    const system = readSystemEnvironment()
     const target = scheduleTarget({
       workingDirectory: process.cwd(),
       home: config.home,
       command: [process.execPath, ...CLI_NODE_OPTIONS, path.join(this.config.root, 'bin', 'run.js')],
-      path: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      envFile: flags['env-file'],
+      path: system.path ?? '/usr/local/bin:/usr/bin:/bin',
+      envFile: config.envFile,
     })
     const request: ScheduleRequest = flags.uninstall
       ? {action: 'uninstall', user: flags.user}
       : flags.install === undefined
         ? {action: 'print', target, user: flags.user}
         : {action: 'install', kind: flags.install as 'crontab' | 'systemd', target, user: flags.user}
-    const result = await applySchedule({runner: systemRunner(), crontabFile: flags['crontab-file'], systemdDir: flags['unit-dir'], userConfigDir: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config')}, request)
+    const result = await applySchedule({runner: systemRunner(system.path ?? ''), crontabFile: config.crontabFile, systemdDir: config.systemdDir, userConfigDir: system.xdgConfigHome ?? path.join(os.homedir(), '.config')}, request)
     this.log(render(result))
     return result
   }

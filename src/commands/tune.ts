@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
+import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {parseAge} from '../lib/duration.js'
 import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 import {LoopftError} from '../lib/errors.js'
 import {startFineTune, type TuneResult} from '../lib/training/tune.js'
@@ -19,7 +19,7 @@ export default class Tune extends LoopftCommand {
   static flags = {
     file: Flags.string({description: 'train on this JSONL file instead of the exports', exclusive: ['since']}),
     since: Flags.string({description: 'train on the exports whose window ended within this long (e.g. 7d)', default: '7d'}),
-    base: Flags.string({description: 'base model to fine-tune', env: 'LOOPFT_BASE_MODEL'}),
+    base: settingFlag('baseModel', 'base model to fine-tune'),
     epochs: Flags.integer({description: 'training epochs (set explicitly; the API default is "auto")', default: 1, min: 1, max: 50}),
     suffix: Flags.string({description: 'name put into the model name, followed by the date (loopft-YYYYMMDD by default)'}),
     'max-cost': Flags.string({description: 'refuse when the estimated cost in USD exceeds this', helpValue: 'USD'}),
@@ -33,7 +33,7 @@ export default class Tune extends LoopftCommand {
     const {flags} = await this.parse(Tune)
     const maxCostUsd = parseNumber(flags['max-cost'], '--max-cost', (value) => value >= 0)
     const validationSplit = parseNumber(flags['validation-split'], '--validation-split', (value) => value > 0 && value < 0.5)
-    const sinceMs = flags.file === undefined ? parseAge(flags.since, '--since') : undefined
+    const sinceMs = flags.file === undefined ? this.duration('since', flags.since) : undefined
     const config = this.loadConfig({databaseUrl: flags['database-url'], baseModel: flags.base})
     const db = await this.openDatabase(config)
     const progress = this.progress('preparing the fine-tune')

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
+import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields} from '../cli/render.js'
-import {parseAge} from '../lib/duration.js'
 import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 import {LoopftError} from '../lib/errors.js'
 import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/training/watch.js'
@@ -15,15 +15,15 @@ export default class WatchJob extends LoopftCommand {
     latest: Flags.boolean({description: 'watch the job tune started last', default: false}),
     interval: Flags.string({description: 'time between polls', default: '30s'}),
     timeout: Flags.string({description: 'stop watching (exit 17, job untouched) after this long', default: '6h'}),
-    'stuck-after': Flags.string({description: 'warn when the job sits in one status this long', default: '2h', env: 'LOOPFT_STUCK_AFTER'}),
+    'stuck-after': settingFlag('stuckAfterMs', 'warn when the job sits in one status this long'),
     'database-url': sharedFlags['database-url'],
   }
 
   async run(): Promise<WatchResult> {
     const {args, flags} = await this.parse(WatchJob)
     if ((args.jobId === undefined) === !flags.latest) throw new LoopftError('USAGE', 'give either a JOB_ID or --latest', {suggestion: 'see: loopft watch-job --help'})
-    const options = {jobId: args.jobId, intervalMs: parseAge(flags.interval, '--interval'), timeoutMs: parseAge(flags.timeout, '--timeout'), stuckAfterMs: parseAge(flags['stuck-after'], '--stuck-after')}
-    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], stuckAfterMs: flags['stuck-after'] === undefined ? undefined : this.duration('stuck-after', flags['stuck-after'])})
+    const options = {jobId: args.jobId, intervalMs: this.duration('interval', flags.interval), timeoutMs: this.duration('timeout', flags.timeout), stuckAfterMs: config.stuckAfterMs}
     const {sql} = await this.openDatabase(config)
     const progress = this.progress(`watching ${args.jobId ?? 'the latest job'}`)
     const controller = new AbortController()

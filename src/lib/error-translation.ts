@@ -1,6 +1,8 @@
 import {LoopftError} from './errors.js'
 import {redactSecrets} from './secrets.js'
 
+/** The operating system refusing a file operation: an operational failure, not a bug. */
+const SYSTEM_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE'])
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'])
 
 /**
@@ -21,6 +23,7 @@ export function toLoopftError(error: unknown): LoopftError {
     })
   }
   if (code !== undefined && typeof candidate.severity === 'string') return fromPostgres(code, message, error)
+  if (code !== undefined && SYSTEM_ERRNOS.has(code)) return new LoopftError('SYSTEM_ERROR', message, {suggestion: 'check free space and permissions', cause: error})
   // The SDK's errors keep name 'Error'; the class name tells a connection failure (no status) apart.
   const className = String((error as {constructor?: {name?: unknown}})?.constructor?.name ?? '')
   if (typeof candidate?.status === 'number' || String(candidate?.name ?? '').startsWith('API') || className.startsWith('API')) return fromOpenAI(candidate, message, error)

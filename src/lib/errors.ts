@@ -21,6 +21,8 @@ export const EXIT = Object.freeze({
   CHECK_FAILED: 15,
   PARTIAL: 16,
   STILL_RUNNING: 17,
+  CONFLICT: 18,
+  SYSTEM_ERROR: 19,
   INTERRUPTED: 130,
 } as const)
 
@@ -45,26 +47,45 @@ export const EXIT_MEANINGS: Readonly<Record<ErrorCode, string>> = Object.freeze(
   CHECK_FAILED: 'doctor: at least one check failed',
   PARTIAL: 'partly done: some items failed, the report lists them',
   STILL_RUNNING: 'the job is still running (watch timed out); resume with watch-job',
+  CONFLICT: 'the state changed under this command (another change landed first); nothing was done',
+  SYSTEM_ERROR: 'the operating system failed: a file could not be written or verified, or crontab/systemctl failed',
   INTERRUPTED: 'interrupted (Ctrl-C); work in flight was left resumable',
 })
 
+export interface LoopftErrorOptions {
+  suggestion?: string
+  /** Facts about the failure (an HTTP status, a job id). */
+  details?: Record<string, unknown>
+  /** The command's typed result as far as it got, when the failure comes after work was done. */
+  result?: unknown
+  cause?: unknown
+}
+
+/**
+ * The one failure shape. The result contract: a command returns its typed
+ * result and exits 0, or throws a LoopftError (exit code from EXIT) that
+ * carries the partial result, if any, in `result`; `--json` prints the result
+ * or `{"error": {code, message, exitCode, suggestion, details, result}}`.
+ */
 export class LoopftError extends Error {
   readonly code: ErrorCode
   readonly exitCode: number
   readonly suggestion?: string
   readonly details?: Record<string, unknown>
+  readonly result?: unknown
 
-  constructor(code: ErrorCode, message: string, options: {suggestion?: string; details?: Record<string, unknown>; cause?: unknown} = {}) {
+  constructor(code: ErrorCode, message: string, options: LoopftErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'LoopftError'
     this.code = code
     this.exitCode = EXIT[code]
     this.suggestion = options.suggestion
     this.details = options.details
+    this.result = options.result
   }
 
-  toJSON(): {code: ErrorCode; message: string; exitCode: number; suggestion?: string; details?: Record<string, unknown>} {
-    return {code: this.code, message: this.message, exitCode: this.exitCode, suggestion: this.suggestion, details: this.details}
+  toJSON(): {code: ErrorCode; message: string; exitCode: number; suggestion?: string; details?: Record<string, unknown>; result?: unknown} {
+    return {code: this.code, message: this.message, exitCode: this.exitCode, suggestion: this.suggestion, details: this.details, result: this.result}
   }
 }
 

@@ -27,9 +27,9 @@ describe('loopft cycle', () => {
     assert.deepEqual(rows.map((row) => row.status), ['succeeded'])
   })
 
-  it('exits with the step error code and the summary as details when a resumed watch cannot find its job', async () => {
+  it('exits with the step error code and the summary as the error result when a resumed watch cannot find its job', async () => {
     await database.sql`insert into loopft_cycles (steps, job_id) values (${database.sql.json({tune: {state: 'done', detail: 'x'}})}, 'ftjob-gone')`
     const {status, json} = await loopft(['--yes', '--json', '--interval', '1s'])
-    assert.deepEqual([status, json.error.code, json.error.details.summary.resumed, json.error.details.summary.steps.watch.state], [12, 'NOT_FOUND', true, 'failed'])
+    assert.deepEqual([status, json.error.code, json.error.result.resumed, json.error.result.steps.watch.state], [12, 'NOT_FOUND', true, 'failed'])
   })
 })

@@ -27,12 +27,13 @@ describe('loopft doctor', () => {
     assert.ok(result.json.checks.every((check: {status: string; detail: string}) => ['ok', 'warn', 'fail'].includes(check.status) && check.detail !== ''))
   })
 
-  it('exits 15 when a check fails, still printing the checks, and never prints the key', async () => {
+  it('exits 15 (CHECK_FAILED) when a check fails, with every check as the error result, and never prints the key', async () => {
     openai.standin.setApiKey('sk-the-right-one')
     const result = await runLoopft(['doctor', '--json'], {DATABASE_URL: t.url, LOOPFT_OUT_DIR: dir, ...openai.env(), OPENAI_API_KEY: 'sk-secret-wrong-4242'})
-    assert.equal(result.status, 15)
-    const api = result.json.checks.find((check: {name: string}) => check.name === 'api')
-    assert.deepEqual([result.json.ok, api.status], [false, 'fail'])
+    assert.deepEqual([result.status, result.json.error.code], [15, 'CHECK_FAILED'])
+    const api = result.json.error.result.checks.find((check: {name: string}) => check.name === 'api')
+    assert.deepEqual([result.json.error.result.ok, api.status], [false, 'fail'])
+    assert.match(result.json.error.message, /\bapi\b/)
     assert.doesNotMatch(result.stdout + result.stderr, /sk-secret-wrong-4242/)
   })
 })

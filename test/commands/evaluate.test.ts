@@ -43,11 +43,12 @@ describe('loopft evaluate', () => {
     assert.equal(json.gate.difference, 0.25)
   })
 
-  it('--json: exit 11 (GATE_FAILED) with the full result for a candidate that fails', async () => {
+  it('--json: exit 11 (GATE_FAILED) with the full evaluation as the error result for a candidate that fails', async () => {
     const candidate = await candidateThatIs('cmdfail', () => false)
     const result = await runLoopft(['evaluate', '--candidate', candidate, '--min-improvement', '0.05', '--json'], env())
-    assert.deepEqual([result.status, result.json.verdict, result.json.gate.minImprovement], [11, 'fail', 0.05])
-    assert.equal(result.json.worstRegressions.length, 5)
+    const evaluation = result.json.error.result
+    assert.deepEqual([result.status, result.json.error.code, evaluation.verdict, evaluation.gate.minImprovement], [11, 'GATE_FAILED', 'fail', 0.05])
+    assert.equal(evaluation.worstRegressions.length, 5)
   })
 
   it('without --json: tables on stdout, exit 11 on a failed gate', async () => {

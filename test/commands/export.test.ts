@@ -50,9 +50,9 @@ describe('loopft import / export', () => {
       JSON.stringify({messages: [{role: 'user', content: 'q'}, {role: 'assistant', content: 'a'}]}),
     ].join('\n'))
     const imported = await runLoopft(['import', file, '--json'], env())
-    assert.equal(imported.status, 16)
-    assert.deepEqual(imported.json.rejected.map((reject: {line: number}) => reject.line), [2, 3])
-    assert.equal(imported.json.messagesImported, 3)
+    assert.deepEqual([imported.status, imported.json.error.code], [16, 'PARTIAL'])
+    assert.deepEqual(imported.json.error.result.rejected.map((reject: {line: number}) => reject.line), [2, 3])
+    assert.equal(imported.json.error.result.messagesImported, 3)
   })
 
   it('a wrong flag is a one-line usage error (exit 2); a dead database is exit 4', async () => {

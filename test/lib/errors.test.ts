@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
-import {EXIT, EXIT_MEANINGS} from '../../src/lib/errors.js'
+import {EXIT, EXIT_MEANINGS, LoopftError} from '../../src/lib/errors.js'
 import {toLoopftError} from '../../src/lib/error-translation.js'
 
 describe('errors', () => {
@@ -23,5 +23,12 @@ describe('errors', () => {
     assert.equal(serverGone.code, 'DB_UNAVAILABLE')
     const noSchema = toLoopftError(Object.assign(new Error('no schema has been selected to create in'), {code: '3F000', severity: 'ERROR'}))
     assert.deepEqual([noSchema.code, noSchema.exitCode], ['CONFIG_INVALID', 3])
+    const diskFull = toLoopftError(Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28, syscall: 'write'}))
+    assert.deepEqual([diskFull.code, diskFull.exitCode], ['SYSTEM_ERROR', 19])
+  })
+
+  it('carries a partial result in the one error shape, and prints it under --json', () => {
+    const error = new LoopftError('PARTIAL', '1 of 2 failed', {result: {done: 1, failures: ['b']}})
+    assert.deepEqual(JSON.parse(JSON.stringify({error})), {error: {code: 'PARTIAL', message: '1 of 2 failed', exitCode: 16, result: {done: 1, failures: ['b']}}})
   })
 })

@@ -17,7 +17,7 @@ import {findModel, recordEvaluation} from '../serving/registry.js'
 export interface EvaluateDeps {
   sql: Sql
   openai: OpenAI
-  config: Pick<LoopftConfig, 'goldFile' | 'textModel' | 'pricesFile'>
+  config: Pick<LoopftConfig, 'goldFile' | 'textModel' | 'pricesFile' | 'judgeModel'>
   /** Called as gold items complete (answered by both models and judged); the command shows it. */
   onProgress?: (progress: {done: number; total: number}) => void
 }
@@ -90,9 +90,17 @@ export interface EvaluationResult {
   reportFile?: string
 }
 
+/** The failure for a candidate that did not pass the gate: GATE_FAILED, carrying the whole evaluation. */
+export function gateFailure(result: EvaluationResult): LoopftError | undefined {
+  if (result.verdict === 'pass') return undefined
+  return new LoopftError('GATE_FAILED', `${result.candidate} did not pass the gate against ${result.baseline} (evaluation #${result.evaluationId})`, {
+    suggestion: 'the gate checks and the worst regressions are in the result; promote needs a pass (or --force with --reason)',
+    result,
+  })
+}
+
 export const EVALUATION_DEFAULTS = Object.freeze({
   concurrency: 8,
-  judgeModel: 'gpt-4.1',
   minImprovement: 0.02,
   primaryMetric: 'judge' as MetricName,
   tolerance: 0.02,
@@ -105,10 +113,10 @@ export const EVALUATION_DEFAULTS = Object.freeze({
  * Runs the candidate and the baseline on the gold set, judges them pairwise,
  * applies the gate (see gate.ts), stores the verdict and every figure in
  * loopft_evaluations and on the candidate in the registry, and returns them.
- * A failed gate is a normal result (verdict 'fail'); the command maps it to GATE_FAILED.
+ * A failed gate is a normal result (verdict 'fail'); gateFailure turns it into the command's GATE_FAILED.
  */
 export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOptions): Promise<EvaluationResult> {
-  const settings = {...EVALUATION_DEFAULTS, ...definedOnly(options)}
+  const settings = {...EVALUATION_DEFAULTS, judgeModel: deps.config.judgeModel, ...definedOnly(options)}
   const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
   const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel)
   if (baseline === settings.candidate) {

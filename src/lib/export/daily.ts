@@ -2,7 +2,6 @@ import fs from 'node:fs/promises'
 import {getModelInfo, loadCatalogOverrides} from '../training/model-catalog.js'
 import type {LoopftConfig} from '../config.js'
 import type {Database} from '../db/connection.js'
-import os from 'node:os'
 import {goldPromptKeys, readGoldSet} from '../evaluation/gold-set.js'
 import type {RedactOptions} from '../redact/index.js'
 import {exportConversations, type ExportProgress, type ExportResult} from './index.js'
@@ -36,15 +35,10 @@ export async function runConfiguredExport(db: Database, config: LoopftConfig, op
     maxExampleTokens: model.trainingContext ?? FALLBACK_EXAMPLE_TOKENS,
     systemPrompt: options.systemPrompt ?? config.systemPrompt,
     redaction: {allow: config.redactAllow, placeholder: config.redactPlaceholder, ...options.redaction, pseudonymKey: config.pseudonymKey},
-    workers: options.workers ?? defaultWorkers(),
+    workers: options.workers ?? config.exportWorkers,
     goldKeys,
     onProgress: options.onProgress,
   })
-}
-
-/** One thread reads Postgres and writes files, the other cores redact (LOOPFT_EXPORT_WORKERS overrides). */
-function defaultWorkers(): number {
-  return Math.max(1, Number(process.env.LOOPFT_EXPORT_WORKERS ?? os.availableParallelism() - 1))
 }
 
 /** No gold file yet is normal on a first run; a broken one is an error. */

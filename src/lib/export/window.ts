@@ -1,5 +1,5 @@
-import ms from 'ms'
 import type {Sql} from '../db/connection.js'
+import {parseDuration, tryParseDuration} from '../duration.js'
 import {LoopftError} from '../errors.js'
 import {lastSucceededWindowEnd} from './ledger.js'
 
@@ -17,17 +17,17 @@ const DEFAULT_WHEN_NO_LAST_RUN = '24h'
  * "last": exactly where the last successful run stopped (24h when there was none).
  */
 export async function resolveWindow(sql: Sql, since: string, until: string | undefined, now: Date): Promise<ExportWindow> {
-  const end = until === undefined ? now : parseTime(until, '--until')
+  const end = until === undefined ? now : parseTime(until, 'the window end')
   if (since === 'last') {
     const last = await lastSucceededWindowEnd(sql)
     if (last !== undefined) return checked({start: last, end, startFrom: 'last'})
-    return checked({start: new Date(end.getTime() - durationMs(DEFAULT_WHEN_NO_LAST_RUN)), end, startFrom: 'last-default'})
+    return checked({start: new Date(end.getTime() - parseDuration(DEFAULT_WHEN_NO_LAST_RUN)), end, startFrom: 'last-default'})
   }
-  const duration = ms(since as ms.StringValue) as number | undefined
-  if (typeof duration === 'number' && Number.isFinite(duration)) {
+  const duration = tryParseDuration(since)
+  if (duration !== undefined) {
     return checked({start: new Date(end.getTime() - duration), end, startFrom: 'duration'})
   }
-  return checked({start: parseTime(since, '--since'), end, startFrom: 'time'})
+  return checked({start: parseTime(since, 'the window start'), end, startFrom: 'time'})
 }
 
 function checked(window: ExportWindow): ExportWindow {
@@ -37,14 +37,10 @@ function checked(window: ExportWindow): ExportWindow {
   return window
 }
 
-function durationMs(text: string): number {
-  return ms(text as ms.StringValue) as number
-}
-
-function parseTime(text: string, flag: string): Date {
+function parseTime(text: string, what: string): Date {
   const date = new Date(text)
   if (Number.isNaN(date.getTime())) {
-    throw new LoopftError('USAGE', `${flag} ${JSON.stringify(text)} is neither a duration (24h, 7d) nor a time (2026-11-24T00:00:00Z)`)
+    throw new LoopftError('USAGE', `${what} ${JSON.stringify(text)} is neither a duration (24h, 7d) nor a time (2026-11-24T00:00:00Z)`)
   }
   return date
 }

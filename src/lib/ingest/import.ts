@@ -65,6 +65,15 @@ export interface ImportResult {
   shiftedBySeconds: number
 }
 
+/** The failure for an import that rejected lines: PARTIAL (the good lines are in), carrying the result. */
+export function importFailure(result: ImportResult): LoopftError | undefined {
+  if (result.rejectedCount === 0) return undefined
+  return new LoopftError('PARTIAL', `${result.rejectedCount} line(s) of ${result.file} were rejected; the other ${result.messagesImported} message(s) were imported`, {
+    suggestion: 'fix the rejected lines (listed with their line numbers) and import them again',
+    result,
+  })
+}
+
 const MAX_REPORTED_REJECTS = 50
 const SPACING_MS = 1000
 

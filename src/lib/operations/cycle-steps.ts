@@ -16,9 +16,7 @@ export interface CycleStepsInput {
   config: LoopftConfig
   loopftVersion: string
   sinceMs: number
-  watch: {intervalMs: number; timeoutMs: number; stuckAfterMs: number}
-  /** Who promotions are recorded as. */
-  actor: string
+  watch: {intervalMs: number; timeoutMs: number}
   onProgress?: (line: string) => void
 }
 
@@ -35,7 +33,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       return {outcome: result.outcome, reason: result.reason, jobId: result.record?.jobId ?? null, examples: result.dataset.examples, estimatedCostUsd: result.estimatedCostUsd}
     },
     async watch(jobId) {
-      const result = await watchFineTuneJob({sql: db.sql, provider: input.provider, catalog}, {jobId, ...input.watch})
+      const result = await watchFineTuneJob({sql: db.sql, provider: input.provider, catalog}, {jobId, ...input.watch, stuckAfterMs: config.stuckAfterMs})
       return {model: result.fineTunedModel}
     },
     async evaluate(candidate) {
@@ -43,7 +41,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       return {evaluationId: result.evaluationId, verdict: result.verdict, baseline: result.baseline, difference: result.gate.difference}
     },
     async promote(candidate, reason) {
-      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel}, {model: candidate, reason, actor: input.actor})
+      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel}, {model: candidate, reason, actor: config.actor})
       return {message: change.message}
     },
   }

@@ -86,13 +86,13 @@ export async function runCycle(deps: CycleDeps, options: {dryRun: boolean}): Pro
   })
 }
 
-/** The exit for a summary that carries an error: its own code, with the summary as details. */
+/** The failure for a summary that carries an error: its own code, carrying the summary. */
 export function cycleFailure(summary: CycleSummary): LoopftError | undefined {
   if (summary.error === null) return undefined
   const resume = summary.outcome === 'failed' && summary.cycleId !== null ? 'run loopft cycle again to resume it' : undefined
   return new LoopftError(summary.error.code as never, `cycle #${summary.cycleId}: ${summary.error.message}`, {
     suggestion: summary.outcome === 'still-training' ? 'the job is still training: run loopft cycle again later to resume' : resume,
-    details: {summary},
+    result: summary,
   })
 }
 

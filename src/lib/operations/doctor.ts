@@ -4,6 +4,7 @@ import {getModelInfo, getProviderCutoff, loadCatalogOverrides, type CatalogOverr
 import type {LoopftConfig} from '../config.js'
 import type {Database, Sql} from '../db/connection.js'
 import {toLoopftError} from '../error-translation.js'
+import {LoopftError} from '../errors.js'
 import {readMigrations} from '../db/migrate.js'
 import {providerName} from '../training/openai-provider.js'
 import type {TrainingProvider} from '../training/provider.js'
@@ -21,6 +22,13 @@ export interface Check {
 export interface DoctorResult {
   ok: boolean
   checks: Check[]
+}
+
+/** The failure for a doctor run with a failed check: CHECK_FAILED, carrying every check. */
+export function doctorFailure(result: DoctorResult): LoopftError | undefined {
+  const failed = result.checks.filter((check) => check.status === 'fail').map((check) => check.name)
+  if (result.ok && failed.length === 0) return undefined
+  return new LoopftError('CHECK_FAILED', `${failed.length} check(s) failed: ${failed.join(', ')}`, {suggestion: 'each failed check lists its fix', result})
 }
 
 export interface DoctorDeps {

@@ -61,7 +61,7 @@ export async function archiveFile(sql: Sql, candidate: ArchiveCandidate): Promis
   const verified = await gzipSha256(candidate.archivePath)
   if (verified !== sha256) {
     await fs.rm(candidate.archivePath, {force: true})
-    throw new LoopftError('UNEXPECTED', `the archive of ${candidate.path} did not verify; the original was kept`)
+    throw new LoopftError('SYSTEM_ERROR', `the archive of ${candidate.path} did not verify; the original was kept`)
   }
   const {size: archiveBytes} = await fs.stat(candidate.archivePath)
   await recordArchive(sql, candidate.path, candidate.archivePath, sha256, candidate.bytes)

@@ -100,12 +100,12 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
   }))
 }
 
-/** The exit for a receipt with failures: PARTIAL, carrying the receipt. */
+/** The failure for a receipt with failures: PARTIAL, carrying the receipt. */
 export function forgetFailure(receipt: ForgetReceipt): LoopftError | undefined {
   if (receipt.failures.length === 0) return undefined
   return new LoopftError('PARTIAL', `forget removed the user's data, but ${receipt.failures.length} uploaded file(s) could not be deleted`, {
     suggestion: 'run the same forget again to retry; the tombstone already blocks import and export',
-    details: {receipt},
+    result: receipt,
   })
 }
 

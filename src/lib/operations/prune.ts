@@ -126,12 +126,12 @@ export function dryRunReport(plan: PrunePlan): PruneReport {
   return {dryRun: true, plan, deletedModels: [], deletedFiles: [], archived: [], skipped: [], failures: []}
 }
 
-/** The exit for a report with failures: PARTIAL, carrying the report. */
-export function partialFailure(report: PruneReport): LoopftError | undefined {
+/** The failure for a report with failures: PARTIAL, carrying the report. */
+export function pruneFailure(report: PruneReport): LoopftError | undefined {
   if (report.failures.length === 0) return undefined
   return new LoopftError('PARTIAL', `prune finished with ${report.failures.length} failure(s); everything else was done`, {
-    suggestion: 'see details.failures; run prune again to retry them',
-    details: {report},
+    suggestion: 'the failures are listed in the report; run prune again to retry them',
+    result: report,
   })
 }
 

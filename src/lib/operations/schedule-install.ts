@@ -86,13 +86,13 @@ async function readCrontab(deps: ScheduleDeps): Promise<string | undefined> {
   if (listed.code === 0) return listed.stdout
   // crontab -l has no distinct exit code for "no crontab yet"; anything else must not be overwritten.
   if (/no crontab/i.test(listed.stderr)) return ''
-  throw new LoopftError('UNEXPECTED', `crontab -l failed: ${listed.stderr.trim()}`)
+  throw new LoopftError('SYSTEM_ERROR', `crontab -l failed: ${listed.stderr.trim()}`)
 }
 
 async function writeCrontab(deps: ScheduleDeps, text: string): Promise<void> {
   if (deps.crontabFile !== undefined) return writeAtomically(deps.crontabFile, text)
   const written = await deps.runner.run('crontab', ['-'], text)
-  if (written.code !== 0) throw new LoopftError('UNEXPECTED', `crontab - failed: ${written.stderr.trim()}`)
+  if (written.code !== 0) throw new LoopftError('SYSTEM_ERROR', `crontab - failed: ${written.stderr.trim()}`)
 }
 
 async function writeUnits(deps: ScheduleDeps, user: boolean, units: SystemdUnit[], systemctl: ScheduleResult['systemctl']): Promise<NonNullable<ScheduleResult['systemd']>> {
@@ -132,7 +132,7 @@ async function systemctlIn(deps: ScheduleDeps, user: boolean, systemctl: Schedul
       return
     }
     const output = await deps.runner.run('systemctl', full)
-    if (output.code !== 0 && options.mayFail !== true) throw new LoopftError('UNEXPECTED', `${line} failed: ${output.stderr.trim()}`)
+    if (output.code !== 0 && options.mayFail !== true) throw new LoopftError('SYSTEM_ERROR', `${line} failed: ${output.stderr.trim()}`)
     systemctl.ran.push(line)
   }
 }
@@ -162,7 +162,7 @@ function noTool(tool: string, suggestion: string): LoopftError {
 }
 
 /** The real runner: execFile without a shell, PATH searched for `has`. */
-export function systemRunner(searchPath = process.env.PATH ?? ''): CommandRunner {
+export function systemRunner(searchPath: string): CommandRunner {
   return {
     run: (file, args, input) =>
       new Promise((resolve) => {

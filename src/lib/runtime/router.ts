@@ -1,5 +1,6 @@
 import type OpenAI from 'openai'
 import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from 'openai/resources/chat/completions'
+import {readRouterSettings} from '../settings.js'
 import {createEmitter} from './emitter.js'
 import {lazySql, type AnySql} from './lazy-sql.js'
 import {createRefresher} from './refresh.js'
@@ -20,7 +21,7 @@ export interface RouterOptions {
   pollIntervalMs?: number
   /** LISTEN for promotions (instant swaps). Default true; set false on the embedded PGlite database, which does not deliver NOTIFY. */
   listen?: boolean
-  /** Where LOOPFT_TEXT_MODEL / LOOPFT_VISION_MODEL are read, once. Default process.env. */
+  /** Where LOOPFT_TEXT_MODEL / LOOPFT_VISION_MODEL are read, once (settings.ts). Default: the process environment. */
   env?: Record<string, string | undefined>
 }
 
@@ -69,11 +70,11 @@ export interface Router {
  * console.log(model, reason.rule) // e.g. "ft:gpt-4o-mini-2024-07-18:acme::abc123 promoted"
  */
 export function createRouter(target: RouterTarget, options: RouterOptions = {}): Router {
-  const env = options.env ?? process.env
+  const settings = readRouterSettings(options.env)
   const defaults: SelectionDefaults = {
     textModel: options.textModel ?? 'gpt-4o-mini',
-    visionModel: env.LOOPFT_VISION_MODEL || options.visionModel || 'gpt-4o',
-    override: env.LOOPFT_TEXT_MODEL || null,
+    visionModel: settings.visionModel ?? options.visionModel ?? 'gpt-4o',
+    override: settings.textModelOverride ?? null,
   }
   const fallbackModel = defaults.override ?? defaults.textModel
   const pollIntervalMs = options.pollIntervalMs ?? 5_000

@@ -1,4 +1,3 @@
-import os from 'node:os'
 import type OpenAI from 'openai'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
@@ -58,21 +57,6 @@ export interface RollbackOptions {
   confirm?: ConfirmPlan
   /** Preflight only: report the plan, write nothing. */
   dryRun?: boolean
-}
-
-/** Who made a change: LOOPFT_ACTOR, else user@host. */
-export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
-  const actor = env.LOOPFT_ACTOR?.trim()
-  return actor ? actor : `${userName(env)}@${os.hostname()}`
-}
-
-/** os.userInfo() throws when the uid has no passwd entry (some containers). */
-function userName(env: NodeJS.ProcessEnv): string {
-  try {
-    return os.userInfo().username
-  } catch {
-    return env.USER ?? env.USERNAME ?? 'unknown'
-  }
 }
 
 /**
@@ -137,7 +121,7 @@ async function commit(
       on conflict (key) do nothing`
     const [row] = await tx<{value: unknown; version: string}[]>`select value, version from loopft_config where key = ${SERVING_KEY} for update`
     if (toServingConfig(row.value, Number(row.version)).version !== expectedVersion) {
-      throw new LoopftError('RUN_IN_PROGRESS', 'the serving config changed during this command; nothing was done', {suggestion: 'check loopft history, then run it again'})
+      throw new LoopftError('CONFLICT', 'the serving config changed during this command; nothing was done', {suggestion: 'check loopft history, then run it again'})
     }
     const version = expectedVersion + 1
     await tx`update loopft_config set value = ${tx.json(next as never)}, version = ${version}, updated_at = now(), updated_by = ${options.actor} where key = ${SERVING_KEY}`

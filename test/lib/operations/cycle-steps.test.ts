@@ -36,10 +36,10 @@ describe('cycle with the real steps (stand-in)', () => {
     openai.standin.setChatBehaviour('gpt-4o-mini', goldAnswers(gold.items, (line) => line % 2 === 0))
     openai.standin.setChatBehaviour('gpt-4.1', fairJudge)
     const client = openai.client()
-    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE})
+    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test'})
     const real = cycleSteps({
       db: database.db, provider: createOpenAIProvider(client, {filePollMs: 1}), openai: client, config, loopftVersion: 'test',
-      sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000, stuckAfterMs: 3_600_000}, actor: 'cycle-test',
+      sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000},
     })
     return {
       ...real,

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {toFile} from 'openai'
 import type {Sql} from '../../../src/lib/db/connection.js'
-import {executePrune, partialFailure, planPrune, type PruneDeps} from '../../../src/lib/operations/prune.js'
+import {executePrune, pruneFailure, planPrune, type PruneDeps} from '../../../src/lib/operations/prune.js'
 import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
 import {useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
@@ -74,7 +74,7 @@ describe('prune', () => {
     assert.deepEqual([openai.standin.store.files.has(files.old), openai.standin.store.files.has(files.served)], [false, true])
     const statuses = await database.sql<{name: string}[]>`select name from loopft_models where status = 'deleted' and deleted_at is not null order by name`
     assert.deepEqual(statuses.map((row) => row.name), [models.old, models.shares].sort())
-    assert.equal(partialFailure(report), undefined)
+    assert.equal(pruneFailure(report), undefined)
   })
 
   it('skips a planned model that became protected before the work ran', async () => {
@@ -93,7 +93,7 @@ describe('prune', () => {
     assert.deepEqual(first.deletedModels, [models.shares])
     const [old] = await database.sql<{status: string}[]>`select status from loopft_models where name = ${models.old}`
     assert.equal(old.status, 'candidate', 'not marked deleted: the provider still has it')
-    assert.equal(partialFailure(first)?.exitCode, 16)
+    assert.equal(pruneFailure(first)?.exitCode, 16)
 
     const second = await executePrune(deps, await planPrune(deps, LIMITS))
     assert.deepEqual([second.deletedModels, second.failures.map((failure) => failure.kind)], [[models.old], ['file']])

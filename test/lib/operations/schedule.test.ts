@@ -48,6 +48,13 @@ describe('schedule', () => {
     await fs.rm(directory, {recursive: true, force: true})
   })
 
+  it('a failing crontab or systemctl is SYSTEM_ERROR (exit 19), not UNEXPECTED (a bug)', async () => {
+    const failing: CommandRunner = {run: async () => ({code: 1, stdout: '', stderr: 'permission denied'}), has: async () => true}
+    const deps = {runner: failing, userConfigDir: directory}
+    await assert.rejects(applySchedule(deps, {action: 'install', kind: 'crontab', target, user: false}), {code: 'SYSTEM_ERROR', exitCode: 19, message: /crontab -l failed: permission denied/})
+    await assert.rejects(applySchedule(deps, {action: 'install', kind: 'systemd', target, user: true}), {code: 'SYSTEM_ERROR', message: /systemctl --user daemon-reload failed/})
+  })
+
   describe('crontab', () => {
     it('renders one line per job whose five time fields parse and match the documented times', () => {
       const lines = renderCrontab(target).split('\n').filter((line) => line !== '' && !line.startsWith('#'))

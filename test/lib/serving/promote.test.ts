@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import postgres from 'postgres'
 import {findModel} from '../../../src/lib/serving/registry.js'
-import {currentActor, promoteModel, readHistory, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
+import {promoteModel, readHistory, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
 import {readServingConfig, SERVING_CHANNEL} from '../../../src/lib/runtime/serving-row.js'
 import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
@@ -99,11 +99,11 @@ describe('serving', () => {
       assert.deepEqual([planned.outcome, planned.to, (await readServingConfig(t.sql)).version, (await readHistory(t.sql)).length], ['planned', model, 0, 0])
     })
 
-    it('fails cleanly when another change lands between preflight and commit', async () => {
+    it('fails cleanly with CONFLICT (not RUN_IN_PROGRESS) when another change lands between preflight and commit', async () => {
       const first = await passedModel(t.sql, openai.standin, 'race1')
       const second = await passedModel(t.sql, openai.standin, 'race2')
       const racing = promoteModel(deps, {model: first, actor, confirm: async () => (await promoteModel(deps, {model: second, actor}), true)})
-      await assert.rejects(racing, {code: 'RUN_IN_PROGRESS'})
+      await assert.rejects(racing, {code: 'CONFLICT', exitCode: 18})
       assert.equal((await readServingConfig(t.sql)).model, second)
     })
 
@@ -177,7 +177,4 @@ describe('serving', () => {
     })
   })
 
-  it('currentActor prefers LOOPFT_ACTOR, else user@host', () => {
-    assert.deepEqual([currentActor({LOOPFT_ACTOR: 'ci-bot'}), currentActor({}).includes('@')], ['ci-bot', true])
-  })
 })
