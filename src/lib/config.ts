@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import bytes from 'bytes'
 import {z} from 'zod'
@@ -40,6 +41,15 @@ const kit = {
 
 export type SchemaKit = typeof kit
 
+/** What a computed default may look at. */
+export interface DefaultContext {
+  /** The settings read so far, in declaration order. */
+  read: Readonly<Record<string, unknown>>
+  cores: number
+  userAtHost: () => string
+  join: (...parts: string[]) => string
+}
+
 type Declared = typeof SETTINGS
 type ConfigName = {[K in SettingName]: Declared[K] extends {routerOnly: true} ? never : K}[SettingName]
 type ValueOf<K extends SettingName> = z.output<ReturnType<Declared[K]['schema']> & z.ZodType>
@@ -60,9 +70,10 @@ const CROSS_CHECKS: Array<{check: (config: LoopftConfig) => boolean; setting: Co
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoopftConfig {
   const read: Record<string, unknown> = {}
+  const context: DefaultContext = {read, cores: os.availableParallelism(), userAtHost: () => `${userName(env)}@${os.hostname()}`, join: path.join}
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[ConfigName, Setting]>) {
     if (setting.routerOnly === true) continue
-    const fallback = typeof setting.default === 'function' ? setting.default(read, env) : setting.default
+    const fallback = typeof setting.default === 'function' ? setting.default(context) : setting.default
     const raw = overrides[name] ?? blankToUndefined(env[setting.env]) ?? fallback
     const parsed = (setting.schema(kit) as z.ZodType).safeParse(raw)
     if (!parsed.success) throw invalid(name, setting, parsed.error.issues[0].message)
@@ -100,6 +111,15 @@ function freezeWithMaskedPrinting<T extends object>(config: T): Readonly<T> {
   Object.defineProperty(config, 'toJSON', {value: masked, enumerable: false})
   Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {value: masked, enumerable: false})
   return Object.freeze(config)
+}
+
+/** os.userInfo() throws when the uid has no passwd entry (some containers). */
+function userName(env: NodeJS.ProcessEnv): string {
+  try {
+    return os.userInfo().username
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown'
+  }
 }
 
 function blankToUndefined(value: string | undefined): string | undefined {

@@ -1,6 +1,4 @@
-import os from 'node:os'
-import path from 'node:path'
-import type {SchemaKit} from './config.js'
+import type {DefaultContext, SchemaKit} from './config.js'
 
 /**
  * Every setting loopft reads, declared once: its environment variable, the flag
@@ -9,8 +7,8 @@ import type {SchemaKit} from './config.js'
  * configuration table is checked against this list (test/lib/config.test.ts).
  * Adding a setting is one entry here and its row in the README.
  *
- * This module loads nothing (the schema kit is passed in by the loader), so the
- * router reads its two settings from it without zod.
+ * This module loads nothing (the loader passes in the schema kit and what
+ * defaults need), so the router reads its two settings from it without zod.
  */
 export interface Setting {
   env: string
@@ -21,8 +19,8 @@ export interface Setting {
   meaning: string
   /** Builds the schema from the loader's kit; the value before it is the flag, else the variable, else `default`. */
   schema: (kit: SchemaKit) => unknown
-  /** The raw default (before the schema), when it is not a constant: computed from the settings read so far. */
-  default?: string | ((read: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>) => string | undefined)
+  /** The raw default (before the schema); a function when it depends on the machine or on the settings read so far. */
+  default?: string | ((context: DefaultContext) => string | undefined)
   secret?: boolean
   /** Read by the router library, not by the CLI: not part of LoopftConfig. */
   routerOnly?: boolean
@@ -32,10 +30,10 @@ export const SETTINGS = {
   databaseUrl: {env: 'DATABASE_URL', flag: '--database-url', shownDefault: '— (embedded PGlite)', meaning: 'Postgres to use; unset = the embedded database under `LOOPFT_HOME`', schema: (k) => k.optionalText, secret: true},
   home: {env: 'LOOPFT_HOME', shownDefault: '`./.loopft`', meaning: 'embedded database, locks, logs', schema: (k) => k.path, default: '.loopft'},
   outDir: {env: 'LOOPFT_OUT_DIR', flag: '--out', shownDefault: '`./exports`', meaning: 'export files', schema: (k) => k.path, default: 'exports'},
-  archiveDir: {env: 'LOOPFT_ARCHIVE_DIR', shownDefault: '`$LOOPFT_OUT_DIR/archive`', meaning: 'gzip archives written by prune', schema: (k) => k.path, default: (read) => path.join(String(read.outDir), 'archive')},
+  archiveDir: {env: 'LOOPFT_ARCHIVE_DIR', shownDefault: '`$LOOPFT_OUT_DIR/archive`', meaning: 'gzip archives written by prune', schema: (k) => k.path, default: ({read, join}) => join(String(read.outDir), 'archive')},
   maxBytes: {env: 'LOOPFT_MAX_BYTES', flag: '--max-bytes', shownDefault: '`50MB`', meaning: 'no export file grows past this; the master continues in numbered parts', schema: (k) => k.size, default: '50MB'},
   systemPrompt: {env: 'LOOPFT_SYSTEM_PROMPT', flag: '--system-prompt', shownDefault: '—', meaning: 'system message put first in every example', schema: (k) => k.optionalText},
-  exportWorkers: {env: 'LOOPFT_EXPORT_WORKERS', shownDefault: 'cores − 1 (≥ 1)', meaning: 'worker threads that decode, redact, verify and serialise during export (~35 MB each)', schema: (k) => k.count, default: () => String(Math.max(1, os.availableParallelism() - 1))},
+  exportWorkers: {env: 'LOOPFT_EXPORT_WORKERS', shownDefault: 'cores − 1 (≥ 1)', meaning: 'worker threads that decode, redact, verify and serialise during export (~35 MB each)', schema: (k) => k.count, default: ({cores}) => String(Math.max(1, cores - 1))},
   pseudonymKey: {env: 'LOOPFT_PSEUDONYM_KEY', shownDefault: '—', meaning: 'HMAC key for pseudonym placeholders (`[EMAIL_3fa9c1]`)', schema: (k) => k.optionalText, secret: true},
   redactPlaceholder: {env: 'LOOPFT_REDACT_PLACEHOLDER', flag: '`--placeholder` (redact)', shownDefault: '`typed`', meaning: '`typed` (`[EMAIL]`) or `pseudonym` (stable per conversation; needs the key) for export', schema: (k) => k.oneOf(['typed', 'pseudonym']), default: 'typed'},
   redactAllow: {env: 'LOOPFT_REDACT_ALLOW', flag: '`--allow` (redact)', shownDefault: '—', meaning: 'comma-separated values or domains export leaves in place (your support address)', schema: (k) => k.list, default: ''},
@@ -51,7 +49,7 @@ export const SETTINGS = {
   judgeModel: {env: 'LOOPFT_JUDGE_MODEL', flag: '--judge', shownDefault: '`gpt-4.1`', meaning: 'LLM judge for evaluate and cycle', schema: (k) => k.text, default: 'gpt-4.1'},
   stuckAfterMs: {env: 'LOOPFT_STUCK_AFTER', flag: '`--stuck-after` (watch-job)', shownDefault: '`2h`', meaning: 'watch-job and cycle warn when a job sits in one status this long', schema: (k) => k.duration, default: '2h'},
   autoPromote: {env: 'LOOPFT_AUTO_PROMOTE', flag: '`--auto-promote` (cycle)', shownDefault: 'off', meaning: '`cycle` promotes a candidate that passes the gate without a person', schema: (k) => k.flag, default: 'off'},
-  actor: {env: 'LOOPFT_ACTOR', shownDefault: '`user@host`', meaning: 'who promote/rollback record in the history', schema: (k) => k.text, default: (_read, env) => `${userName(env)}@${os.hostname()}`},
+  actor: {env: 'LOOPFT_ACTOR', shownDefault: '`user@host`', meaning: 'who promote/rollback record in the history', schema: (k) => k.text, default: ({userAtHost}) => userAtHost()},
   envFile: {env: 'LOOPFT_ENV_FILE', flag: '`--env-file` (schedule)', shownDefault: '`.env`', meaning: 'environment file each scheduled run sources', schema: (k) => k.text, default: '.env'},
   crontabFile: {env: 'LOOPFT_CRONTAB_FILE', flag: '`--crontab-file` (schedule)', shownDefault: '—', meaning: 'testing: schedule edits this file instead of the user crontab', schema: (k) => k.optionalText},
   systemdDir: {env: 'LOOPFT_SYSTEMD_DIR', flag: '`--unit-dir` (schedule)', shownDefault: '—', meaning: 'testing: schedule writes units here and leaves systemctl to you', schema: (k) => k.optionalText},
@@ -74,13 +72,4 @@ export function configurationTable(): string {
     return `| \`${setting.env}\` |${flag === '' ? '' : ` ${flag}`} | ${setting.shownDefault} | ${setting.meaning} |`
   })
   return ['| variable | flag | default | meaning |', '|---|---|---|---|', ...rows].join('\n')
-}
-
-/** os.userInfo() throws when the uid has no passwd entry (some containers). */
-function userName(env: Readonly<Record<string, string | undefined>>): string {
-  try {
-    return os.userInfo().username
-  } catch {
-    return env.USER ?? env.USERNAME ?? 'unknown'
-  }
 }
