@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {useTestDatabase} from '../support/db.js'
 import {runLoopft} from '../support/run-cli.js'
+import {waitFor} from '../support/wait-for.js'
 
 const SAMPLE = path.resolve('examples/conversations.jsonl')
 
@@ -77,7 +78,7 @@ describe('loopft import / export', () => {
         'message ' || g || ' mail x' || g || '@example.com ' || repeat('lorem ipsum ', 20), now()
       from generate_series(0, 199999) g`
     child = spawn(process.execPath, ['bin/run.js', 'export', '--since', 'last', '--json'], {env: {...process.env, ...env()}, stdio: 'ignore'})
-    await waitFor(async () => (await fs.readdir(outDir)).some((name) => name.includes('.tmp-')))
+    await waitFor(async () => (await fs.readdir(outDir)).some((name) => name.includes('.tmp-')), {intervalMs: 50, what: 'a temporary export file'})
     const killed = child
     killed.kill('SIGKILL')
     await new Promise((resolve) => killed.on('close', resolve))
@@ -97,12 +98,4 @@ async function snapshot(directory: string, options: {ignoreTemporary?: boolean} 
     entries[name] = await fs.readFile(path.join(directory, name), 'utf8')
   }
   return entries
-}
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
-    if (await condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('condition not met in 30 s')
 }

@@ -3,12 +3,12 @@ import {spawn} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {createOpenAIProvider} from '../../src/lib/training/openai-provider.js'
 import {startFineTune} from '../../src/lib/training/tune.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
 import {runLoopft} from '../support/run-cli.js'
+import {waitFor} from '../support/wait-for.js'
 import {dataset} from '../lib/training/fixtures.js'
 
 describe('loopft watch-job', () => {
@@ -73,7 +73,7 @@ describe('loopft watch-job', () => {
     let stdout = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
-    while (!openai.standin.requests.some((request) => request.path === `/fine_tuning/jobs/${jobId}/events`)) await sleep(20)
+    await waitFor(() => openai.standin.requests.some((request) => request.path === `/fine_tuning/jobs/${jobId}/events`), {what: 'the first events request'})
     child.kill('SIGINT')
     const status = await closed
     const json = JSON.parse(stdout)

@@ -6,6 +6,7 @@ import {openDatabase} from '../../../src/lib/db/connection.js'
 import {withRunLock} from '../../../src/lib/db/run-locks.js'
 import {migrate} from '../../../src/lib/db/migrate.js'
 import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
+import {holdUntilReleased} from '../../support/wait-for.js'
 
 describe('db', () => {
   describe('embedded PGlite default', () => {
@@ -48,12 +49,11 @@ describe('db', () => {
       this.timeout(60_000)
       const db = await openDatabase({home})
       try {
-        let release!: () => void
-        const held = withRunLock(db, 'export', () => new Promise<void>((resolve) => { release = resolve }))
-        await new Promise((resolve) => setTimeout(resolve, 20))
+        const held = holdUntilReleased((inside) => withRunLock(db, 'export', inside))
+        await held.acquired
         await assert.rejects(withRunLock(db, 'export', async () => 'second'), (error: {code?: string}) => error.code === 'RUN_IN_PROGRESS')
-        release()
-        await held
+        held.release()
+        await held.done
         assert.equal(await withRunLock(db, 'export', async () => 'after'), 'after')
       } finally {
         await db.close()
@@ -67,13 +67,12 @@ describe('db', () => {
     it('run locks exclude a second connection pool (another process)', async () => {
       const other = await openDatabase({databaseUrl: TEST_DATABASE_URL, home: '/nonexistent', searchPath: t.schema})
       try {
-        let release!: () => void
-        const held = withRunLock(t.db, 'export', () => new Promise<void>((resolve) => { release = resolve }))
-        await new Promise((resolve) => setTimeout(resolve, 50))
+        const held = holdUntilReleased((inside) => withRunLock(t.db, 'export', inside))
+        await held.acquired
         await assert.rejects(withRunLock(other, 'export', async () => 'second'), (error: {code?: string}) => error.code === 'RUN_IN_PROGRESS')
         assert.equal(await withRunLock(other, 'tune', async () => 'other name'), 'other name')
-        release()
-        await held
+        held.release()
+        await held.done
         assert.equal(await withRunLock(other, 'export', async () => 'after'), 'after')
       } finally {
         await other.close()

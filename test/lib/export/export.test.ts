@@ -7,6 +7,7 @@ import {exportConversations, type ExportOptions} from '../../../src/lib/export/i
 import {withRunLock} from '../../../src/lib/db/run-locks.js'
 import {createRedactor, type Redactor} from '../../../src/lib/redact/index.js'
 import {describeOnBothBackends} from '../../support/backends.js'
+import {holdUntilReleased} from '../../support/wait-for.js'
 
 const T0 = new Date('2026-11-20T00:00:00Z')
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000)
@@ -216,12 +217,11 @@ describeOnBothBackends('export', (backend) => {
   })
 
   it('a second concurrent export fails fast with RUN_IN_PROGRESS', async () => {
-    let release!: () => void
-    const held = withRunLock(backend.db, 'export', () => new Promise<void>((resolve) => { release = resolve }))
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const held = holdUntilReleased((inside) => withRunLock(backend.db, 'export', inside))
+    await held.acquired
     await assert.rejects(run(), (error: {code?: string}) => error.code === 'RUN_IN_PROGRESS')
-    release()
-    await held
+    held.release()
+    await held.done
   })
 
   it('passes redaction options to worker threads: allow-list and pseudonyms stable within a conversation', async () => {
