@@ -293,7 +293,7 @@ describe('OpenAI stand-in', () => {
       // Asynchronous on purpose: the stand-in serves from this process's event loop (spawnSync would deadlock).
       const {stdout} = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', poller, job.id], {
         env: {...process.env, ...openai.env()},
-        timeout: 30_000,
+        timeout: 60_000, // never outlives a timed-out test by long
       })
       assert.equal(stdout.trim(), openai.standin.store.jobs.get(job.id)?.fine_tuned_model)
     })
