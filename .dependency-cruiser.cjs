@@ -22,10 +22,17 @@ module.exports = {
     },
     {
       name: 'runtime-is-self-contained',
-      comment: 'src/lib/runtime imports only its own modules (and postgres.js), so the rule above holds for everything it loads',
+      comment: 'src/lib/runtime imports only its own modules and the settings declaration, so the rule above holds for everything it loads',
       severity: 'error',
       from: {path: '^src/lib/runtime/'},
-      to: {path: '^src/', pathNot: '^src/lib/runtime/', dependencyTypesNot: ['type-only']},
+      to: {path: '^src/', pathNot: ['^src/lib/runtime/', '^src/lib/settings\\.ts$'], dependencyTypesNot: ['type-only']},
+    },
+    {
+      name: 'settings-declaration-loads-nothing',
+      comment: 'the router reads its settings from src/lib/settings.ts: it may import types only',
+      severity: 'error',
+      from: {path: '^src/lib/settings\\.ts$'},
+      to: {dependencyTypesNot: ['type-only']},
     },
     {
       name: 'lean-entry-points-load-runtime-only',

@@ -1,6 +1,6 @@
 // Builds `loopft-runtime`, the chat server's package, from this repository's
 // dist/ (run `npm run build` first): loopft/router and loopft/recorder and the
-// src/lib/runtime modules they load, with postgres.js as the only dependency
+// modules they load (src/lib/runtime, settings), with postgres.js as the only dependency
 // (the CLI's oclif, SDKs, embedded database and tokenizer stay out).
 //   node scripts/runtime-package.js [OUT_DIR]     (default: build/loopft-runtime)
 //   npm publish build/loopft-runtime
@@ -8,28 +8,28 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 const ENTRY_POINTS = ['router', 'recorder']
-const RUNTIME_DIR = 'lib/runtime'
 /** Bare imports the runtime's JavaScript may make; anything else means the package would not load. */
 const RUNTIME_PACKAGES = ['postgres']
+/** Bare imports its type declarations may make (openai: the client type router.chat() takes). */
+const TYPE_PACKAGES = ['postgres', 'openai']
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const out = path.resolve(process.argv[2] ?? path.join(root, 'build', 'loopft-runtime'))
 const main = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 
+// What the entry points load, followed through relative imports (JavaScript and declarations apart:
+// a module the router loads for its values need not ship its types, and the reverse).
 const files = [
-  ...ENTRY_POINTS.flatMap((name) => [`${name}.js`, `${name}.d.ts`]),
-  ...fs.readdirSync(path.join(root, 'dist', RUNTIME_DIR)).filter((name) => /\.(js|d\.ts)$/.test(name)).map((name) => `${RUNTIME_DIR}/${name}`),
+  ...closure(ENTRY_POINTS.map((name) => `${name}.js`), RUNTIME_PACKAGES),
+  ...closure(ENTRY_POINTS.map((name) => `${name}.d.ts`), TYPE_PACKAGES),
 ]
 
 fs.rmSync(out, {recursive: true, force: true})
 for (const file of files) {
-  const from = path.join(root, 'dist', file)
-  if (!fs.existsSync(from)) throw new Error(`${path.relative(root, from)} is missing: run \`npm run build\` first`)
   const to = path.join(out, 'dist', file)
   fs.mkdirSync(path.dirname(to), {recursive: true})
-  fs.copyFileSync(from, to)
+  fs.copyFileSync(path.join(root, 'dist', file), to)
 }
-checkImports(files.filter((file) => file.endsWith('.js')))
 
 const exportsMap = Object.fromEntries(ENTRY_POINTS.map((name) => [`./${name}`, {types: `./dist/${name}.d.ts`, default: `./dist/${name}.js`}]))
 const runtimePackage = {
@@ -62,16 +62,25 @@ fs.writeFileSync(path.join(out, 'README.md'), [
 ].join('\n'))
 process.stdout.write(`${path.relative(process.cwd(), out) || '.'}: loopft-runtime ${main.version}, ${files.length} files\n`)
 
-function checkImports(jsFiles) {
-  const shipped = new Set(jsFiles)
-  for (const file of jsFiles) {
-    const source = fs.readFileSync(path.join(out, 'dist', file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+function closure(entries, allowedPackages) {
+  const found = new Set()
+  const pending = [...entries]
+  while (pending.length > 0) {
+    const file = pending.pop()
+    if (found.has(file)) continue
+    const from = path.join(root, 'dist', file)
+    if (!fs.existsSync(from)) throw new Error(`dist/${file} is missing: run \`npm run build\` first`)
+    found.add(file)
+    const source = fs.readFileSync(from, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
     const specifiers = Array.from(source.matchAll(/(?:^|[\s;])(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm), (match) => match[1] ?? match[2])
     for (const specifier of specifiers) {
-      const target = specifier.startsWith('.') ? path.posix.join(path.posix.dirname(file), specifier) : null
-      if (target !== null ? !shipped.has(target) : !RUNTIME_PACKAGES.includes(specifier)) {
+      if (specifier.startsWith('.')) {
+        const target = path.posix.join(path.posix.dirname(file), specifier)
+        pending.push(file.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target)
+      } else if (!allowedPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`))) {
         throw new Error(`dist/${file} imports ${specifier}, which loopft-runtime does not ship`)
       }
     }
   }
+  return [...found].sort()
 }

@@ -22,6 +22,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
       'lib-does-not-import-the-cli: src/lib/uses-cli.ts → src/cli/render.ts',
       'runtime-is-self-contained: src/lib/runtime/reaches-out.ts → src/lib/shared.ts',
       'runtime-loads-no-heavy-package: src/lib/runtime/loads-sdk.ts → openai',
+      'settings-declaration-loads-nothing: src/lib/settings.ts → src/lib/shared.ts',
     ])
   })
 })
