@@ -9,7 +9,7 @@ import {startFineTune, type TuneResult} from '../lib/training/tune.js'
 
 export default class Tune extends LoopftCommand {
   static summary = 'Start a fine-tuning job on the recent exports (or a file): validated, priced, within budget, never twice for one dataset.'
-  static description = 'Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET. The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
+  static description = 'Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET, and (exit 14) once the provider takes no new jobs for the base; warns when the fine-tune would be shut down within 60 days (catalog retirements). The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
   static examples = [
     '<%= config.bin %> tune --since 7d --max-cost 5',
     '<%= config.bin %> tune --file exports/datasets/train.jsonl --base gpt-4.1-mini-2025-04-14 --epochs 2 --dry-run',
@@ -46,6 +46,7 @@ export default class Tune extends LoopftCommand {
         },
       )
       progress.succeed(result.outcome === 'created' || result.outcome === 'reconciled' ? `job ${result.record?.jobId} started` : undefined)
+      for (const warning of result.warnings) progress.note(`warning: ${warning}`)
       this.log(render(this.terminal, result))
       return result
     } catch (error) {

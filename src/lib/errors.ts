@@ -23,6 +23,7 @@ export const EXIT = Object.freeze({
   STILL_RUNNING: 17,
   CONFLICT: 18,
   SYSTEM_ERROR: 19,
+  MODEL_RETIRED: 20,
   INTERRUPTED: 130,
 } as const)
 
@@ -49,6 +50,7 @@ export const EXIT_MEANINGS: Readonly<Record<ErrorCode, string>> = Object.freeze(
   STILL_RUNNING: 'the job is still running (watch timed out); resume with watch-job',
   CONFLICT: 'the state changed under this command (another change landed first); nothing was done',
   SYSTEM_ERROR: 'the operating system failed: a file could not be written or verified, or crontab/systemctl failed',
+  MODEL_RETIRED: 'the model is past its shutdown date in the catalog; nothing was changed',
   INTERRUPTED: 'interrupted (Ctrl-C); work in flight was left resumable',
 })
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import {z} from 'zod'
 import {LoopftError} from '../errors.js'
+import type {ShutdownDate} from '../runtime/model-target.js'
 
 /**
  * The one maintained table of base models: what loopft may fine-tune, what it
@@ -52,6 +53,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   'gpt-4.1-mini': 'gpt-4.1-mini-2025-04-14',
   'gpt-4.1-nano': 'gpt-4.1-nano-2025-04-14',
   'gpt-3.5-turbo': 'gpt-3.5-turbo-0125',
+  'o4-mini': 'o4-mini-2025-04-16',
 }
 
 const rates = z.object({inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative()})
@@ -67,6 +69,13 @@ const OverridesSchema = z.object({
     note: z.string(),
   }).partial()).default({}),
   providerCutoffs: z.record(z.string(), z.object({noNewJobsAfter: isoDate, note: z.string().default('')})).default({}),
+  retirements: z.record(z.string(), z.record(z.string(), z.object({
+    shutdownDate: isoDate.nullable(),
+    fineTunesShutdownDate: isoDate.nullable(),
+    trainingEndsDate: isoDate.nullable(),
+    successor: z.string().min(1).nullable(),
+    source: z.string(),
+  }).partial())).optional(),
 }).strict()
 
 export type CatalogOverrides = z.infer<typeof OverridesSchema>
@@ -111,6 +120,79 @@ export function getModelInfo(name: string, overrides?: CatalogOverrides): ModelI
 
 export function getProviderCutoff(provider: string, overrides?: CatalogOverrides): ProviderCutoff | undefined {
   return overrides?.providerCutoffs[provider] ?? PROVIDER_CUTOFFS[provider]
+}
+
+/**
+ * When a provider stops training a base model, stops serving it, and stops
+ * serving the fine-tunes built on it (YYYY-MM-DD; a model is gone from 00:00 UTC
+ * that day). `retirements.<provider>.<model>` in LOOPFT_PRICES_FILE overrides any field.
+ */
+export interface Retirement {
+  shutdownDate: string | null
+  fineTunesShutdownDate: string | null
+  /** The last day this base takes new fine-tuning jobs at this provider (beside the provider-wide cut-off). */
+  trainingEndsDate: string | null
+  /** What to move to, provider-qualified (`nebius:meta-llama/Meta-Llama-3.1-8B-Instruct`). */
+  successor: string | null
+  source: string
+}
+
+const OPENAI_NOTICE = 'OpenAI shutdown notice of 2026-10-14 as mirrored by migration guides (not on its deprecations page in our copies)'
+const OPENAI_DEPRECATIONS = 'OpenAI deprecations page'
+const AZURE_SCHEDULE = 'Azure OpenAI retirement schedule (2026-09): existing customers train until no earlier than this date; deployments serve to about 2027-10'
+const LLAMA_8B = 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'
+const LLAMA_70B = 'nebius:meta-llama/Llama-3.3-70B-Instruct'
+const QWEN_VL = 'nebius:Qwen/Qwen2.5-VL-72B-Instruct'
+const shutsDown = (date: string, successor: string, source: string): Retirement => ({shutdownDate: date, fineTunesShutdownDate: date, trainingEndsDate: null, successor, source})
+const azureTraining = (trainingEndsDate: string, successor: string): Retirement => ({shutdownDate: null, fineTunesShutdownDate: '2027-10-01', trainingEndsDate, successor, source: AZURE_SCHEDULE})
+
+const RETIREMENTS: Readonly<Record<string, Readonly<Record<string, Retirement>>>> = {
+  openai: {
+    'gpt-4o-mini-2024-07-18': shutsDown('2027-01-14', LLAMA_8B, OPENAI_NOTICE),
+    'gpt-4o-2024-08-06': shutsDown('2027-01-14', QWEN_VL, OPENAI_NOTICE),
+    'gpt-4o-2024-11-20': shutsDown('2027-01-14', QWEN_VL, OPENAI_NOTICE),
+    'gpt-4.1-2025-04-14': shutsDown('2027-01-14', LLAMA_70B, OPENAI_NOTICE),
+    'gpt-4.1-mini-2025-04-14': shutsDown('2027-01-14', LLAMA_8B, OPENAI_NOTICE),
+    'gpt-4.1-nano-2025-04-14': shutsDown('2026-10-23', LLAMA_8B, OPENAI_DEPRECATIONS),
+    'o4-mini-2025-04-16': shutsDown('2026-10-23', LLAMA_70B, OPENAI_DEPRECATIONS),
+  },
+  azure: {
+    'gpt-4o-mini-2024-07-18': azureTraining('2027-04-01', LLAMA_8B),
+    'gpt-4o-2024-08-06': azureTraining('2027-04-01', QWEN_VL),
+    'gpt-4.1-2025-04-14': azureTraining('2027-04-14', LLAMA_70B),
+    'gpt-4.1-mini-2025-04-14': azureTraining('2027-04-14', LLAMA_8B),
+    'gpt-4.1-nano-2025-04-14': azureTraining('2027-04-14', LLAMA_8B),
+  },
+}
+
+const NO_RETIREMENT: Retirement = Object.freeze({shutdownDate: null, fineTunesShutdownDate: null, trainingEndsDate: null, successor: null, source: 'no shutdown announced'})
+
+/**
+ * The retirement of a base model (or alias) at a provider. A `shutdownDate` set
+ * on `models.<name>` in the overrides file applies at every provider, to the
+ * base and its fine-tunes; `retirements.<provider>.<name>` is more specific and wins.
+ *
+ * @example getRetirement('openai', 'gpt-4o-mini').fineTunesShutdownDate // '2027-01-14'
+ */
+export function getRetirement(provider: string, model: string, overrides?: CatalogOverrides): Retirement & {model: string} {
+  const snapshot = ALIASES[model] ?? model
+  const modelShutdown = overrides?.models[snapshot]?.shutdownDate
+  const patch = modelShutdown === undefined ? {} : {shutdownDate: modelShutdown, fineTunesShutdownDate: modelShutdown, source: 'LOOPFT_PRICES_FILE'}
+  return {...NO_RETIREMENT, ...RETIREMENTS[provider]?.[snapshot], ...patch, ...overrides?.retirements?.[provider]?.[snapshot], model: snapshot}
+}
+
+/** Every known shutdown date, aliases included, in the shape the router takes (`createRouter(…, {shutdownDates})`). */
+export function listShutdownDates(overrides?: CatalogOverrides): ShutdownDate[] {
+  const providers = new Set([...Object.keys(RETIREMENTS), ...Object.keys(overrides?.retirements ?? {})])
+  const names = (provider: string) => new Set([
+    ...Object.keys(RETIREMENTS[provider] ?? {}), ...Object.keys(overrides?.retirements?.[provider] ?? {}), ...Object.keys(overrides?.models ?? {}),
+  ])
+  const aliasesOf = (snapshot: string) => Object.keys(ALIASES).filter((alias) => ALIASES[alias] === snapshot)
+  return [...providers].flatMap((provider) => [...names(provider)].flatMap((snapshot) => {
+    const {shutdownDate, fineTunesShutdownDate} = getRetirement(provider, snapshot, overrides)
+    if (shutdownDate === null && fineTunesShutdownDate === null) return []
+    return [snapshot, ...aliasesOf(snapshot)].map((model) => ({provider, model, shutdownDate, fineTunesShutdownDate}))
+  }))
 }
 
 /** USD to train `tokens` billable tokens (already multiplied by the epochs). */

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {getModelInfo, getProviderCutoff, trainingCost, type CatalogOverrides, type ModelInfo} from './model-catalog.js'
+import {getModelInfo, trainingCost, type CatalogOverrides, type ModelInfo} from './model-catalog.js'
+import {trainingRefusal, trainingWarning} from './model-retirement.js'
 import type {Database} from '../db/connection.js'
 import {LoopftError, isLoopftError} from '../errors.js'
 import {withRunLock} from '../db/run-locks.js'
@@ -51,6 +52,8 @@ export interface TuneResult {
   estimatedCostUsd: number
   budget: {maxCostUsd: number | null; monthlyBudgetUsd: number | null; spentThisMonthUsd: number}
   record: TrainingRecord | null
+  /** Things to know before relying on the result, e.g. the fine-tune's shutdown date is near. */
+  warnings: string[]
 }
 
 const FILE_EXPIRY_SECONDS = 30 * 86_400
@@ -70,12 +73,13 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
   const now = deps.now?.() ?? new Date()
   const model = getModelInfo(options.baseModel, deps.catalog)
   assertTrainable(model, deps, now)
+  const warnings = [trainingWarning(deps.provider.name, model.name, now, deps.catalog)].filter((warning) => warning !== undefined)
   deps.onProgress?.('validating the dataset')
   const data = await prepareDataset(deps.db.sql, options, model, now)
   const estimatedCostUsd = trainingCost(data.training.tokensPerEpoch * options.epochs, model)
   const key = `tune:${deps.provider.name}:${model.name}:${data.whole.sha256}`
   const base = {
-    provider: deps.provider.name, baseModel: model.name, epochs: options.epochs, trainingTokens: data.training.tokensPerEpoch * options.epochs, estimatedCostUsd,
+    provider: deps.provider.name, baseModel: model.name, epochs: options.epochs, warnings, trainingTokens: data.training.tokensPerEpoch * options.epochs, estimatedCostUsd,
     dataset: {path: data.path, sha256: data.whole.sha256, bytes: data.whole.bytes, examples: data.training.examples, validationExamples: data.validation?.examples ?? 0,
       tokensPerEpoch: data.training.tokensPerEpoch, exportRunIds: data.exportRunIds},
   }
@@ -121,14 +125,9 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
 }
 
 function assertTrainable(model: ModelInfo, deps: TuneDeps, now: Date): void {
-  const cutoff = getProviderCutoff(deps.provider.name, deps.catalog)
-  const refusal = !model.trainable ? `${model.name} cannot be fine-tuned${model.note ? ` (${model.note})` : ''}`
-    : cutoff !== undefined && isPast(cutoff.noNewJobsAfter, now) ? `${deps.provider.name} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`
-    : model.shutdownDate !== null && isPast(model.shutdownDate, now) ? `${model.name} was shut down on ${model.shutdownDate}` : undefined
+  const refusal = !model.trainable ? `${model.name} cannot be fine-tuned${model.note ? ` (${model.note})` : ''}` : trainingRefusal(deps.provider.name, model.name, now, deps.catalog)
   if (refusal !== undefined) throw new LoopftError('TRAINING_UNAVAILABLE', refusal, {suggestion: 'choose another --base, or point OPENAI_BASE_URL at a provider that still trains (see: loopft doctor)'})
 }
-
-const isPast = (isoDate: string, now: Date) => now.getTime() >= Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000
 
 interface AttemptPlan {
   skip?: string
