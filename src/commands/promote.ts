@@ -26,7 +26,7 @@ Promoting the model that already serves changes nothing and says so. Off a termi
     const {args, flags} = await this.parse(Promote)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
-    const change = await promoteModel({sql, openai: await this.openai(config), textModel: config.textModel}, {
+    const change = await promoteModel({sql, openai: await this.openai(config), textModel: config.textModel.model}, {
       model: args.model,
       reason: flags.reason,
       canaryPercent: flags.canary,

@@ -20,7 +20,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
     const {flags} = await this.parse(Rollback)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
-    const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel}, {
+    const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel.model}, {
       to: flags.to,
       reason: flags.reason,
       actor: config.actor,

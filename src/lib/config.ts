@@ -5,6 +5,7 @@ import {z} from 'zod'
 import {parseDuration} from './duration.js'
 import {LoopftError} from './errors.js'
 import {maskSecret} from './secrets.js'
+import {parseModelTarget} from './runtime/model-target.js'
 import {SETTINGS, type Setting, type SettingName} from './settings.js'
 
 const optionalText = z.string().trim().min(1).optional()
@@ -37,6 +38,8 @@ const kit = {
     }
   }),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
+  /** `nebius:meta-llama/…` or a bare name (OpenAI's), read once into {provider, model}. */
+  modelTarget: z.string().trim().min(1).transform((text) => parseModelTarget(text)).refine((target) => target.model !== '', {message: 'a provider prefix needs a model after the colon'}),
 }
 
 export type SchemaKit = typeof kit

@@ -8,7 +8,20 @@ import {configurationTable, readRouterSettings, SETTINGS, type Setting} from '..
 describe('config', () => {
   it('takes flags over environment over defaults', () => {
     const config = loadConfig({maxBytes: '10MB'}, {LOOPFT_MAX_BYTES: '20MB', LOOPFT_BASE_MODEL: 'gpt-4.1-mini-2025-04-14'})
-    assert.deepEqual([config.maxBytes, config.baseModel, config.textModel], [10 * 1024 * 1024, 'gpt-4.1-mini-2025-04-14', 'gpt-4o-mini'])
+    assert.deepEqual([config.maxBytes, config.baseModel, config.textModel], [10 * 1024 * 1024, 'gpt-4.1-mini-2025-04-14', {provider: 'openai', model: 'gpt-4o-mini'}])
+  })
+
+  it('reads the default text and vision models once into {provider, model}; a bare name is OpenAI\'s', () => {
+    const config = loadConfig({}, {
+      LOOPFT_DEFAULT_TEXT_MODEL: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-abcd',
+      LOOPFT_VISION_MODEL: 'ft:gpt-4o-2024-08-06:acme:vision:9xQ2',
+    })
+    assert.deepEqual([config.textModel, config.visionModel], [
+      {provider: 'nebius', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-abcd'},
+      {provider: 'openai', model: 'ft:gpt-4o-2024-08-06:acme:vision:9xQ2'},
+    ])
+    assert.deepEqual(loadConfig({}, {LOOPFT_DEFAULT_TEXT_MODEL: 'together:Qwen/Qwen2.5-7B-Instruct'}).textModel, {provider: 'together', model: 'Qwen/Qwen2.5-7B-Instruct'})
+    assert.throws(() => loadConfig({}, {LOOPFT_VISION_MODEL: 'azure:'}), (error: {code?: string; message?: string}) => error.code === 'CONFIG_INVALID' && /visionModel/.test(error.message ?? ''))
   })
 
   it('rejects invalid values with CONFIG_INVALID naming the field', () => {

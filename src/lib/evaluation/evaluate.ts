@@ -118,7 +118,7 @@ export const EVALUATION_DEFAULTS = Object.freeze({
 export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOptions): Promise<EvaluationResult> {
   const settings = {...EVALUATION_DEFAULTS, judgeModel: deps.config.judgeModel, ...definedOnly(options)}
   const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
-  const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel)
+  const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel.model)
   if (baseline === settings.candidate) {
     throw new LoopftError('USAGE', `the candidate and the baseline are the same model (${baseline})`, {suggestion: 'pass --baseline MODEL'})
   }

@@ -41,7 +41,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       return {evaluationId: result.evaluationId, verdict: result.verdict, baseline: result.baseline, difference: result.gate.difference}
     },
     async promote(candidate, reason) {
-      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel}, {model: candidate, reason, actor: config.actor})
+      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel.model}, {model: candidate, reason, actor: config.actor})
       return {message: change.message}
     },
   }

@@ -35,7 +35,7 @@ describe('evaluate', () => {
 
   const evaluate = (options: Partial<EvaluateOptions> = {}, clientOptions = {}) =>
     evaluateCandidate(
-      {sql: database.sql, openai: openai.client(clientOptions), config: {goldFile: GOLD_FILE, textModel: BASELINE, pricesFile: undefined, judgeModel: 'gpt-4.1'}},
+      {sql: database.sql, openai: openai.client(clientOptions), config: {goldFile: GOLD_FILE, textModel: {provider: 'openai', model: BASELINE}, pricesFile: undefined, judgeModel: 'gpt-4.1'}},
       {candidate, judgeModel: JUDGE, ...options},
     )
   const chatRequests = () => openai.standin.requests.filter((request) => request.path === '/chat/completions').length

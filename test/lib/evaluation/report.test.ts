@@ -52,7 +52,7 @@ describe('eval-report', () => {
     })
     openai.standin.setChatBehaviour('gpt-4.1', fairJudge)
     return evaluateCandidate(
-      {sql: database.sql, openai: openai.client(), config: {goldFile: GOLD_FILE, textModel: 'gpt-4o-mini', pricesFile: undefined, judgeModel: 'gpt-4.1'}},
+      {sql: database.sql, openai: openai.client(), config: {goldFile: GOLD_FILE, textModel: {provider: 'openai', model: 'gpt-4o-mini'}, pricesFile: undefined, judgeModel: 'gpt-4.1'}},
       {candidate, judgeModel: 'gpt-4.1', reportFile},
     )
   }
