@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {describePlan, renderChange} from '../cli/serving-render.js'
 import {rollbackModel, type ServingChange} from '../lib/serving/promote.js'
+import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 
 export default class Rollback extends LoopftCommand {
   static summary = 'Serve the previous model again (or drop a running canary).'
@@ -20,7 +21,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
     const {flags} = await this.parse(Rollback)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
-    const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel.model}, {
+    const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel.model, catalog: loadCatalogOverrides(config.pricesFile)}, {
       to: flags.to,
       reason: flags.reason,
       actor: config.actor,

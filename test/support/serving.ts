@@ -10,17 +10,20 @@ export function addStandinModel(standin: Standin, name: string): void {
   standin.store.models.set(name, {id: name, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: standin.store.org.id})
 }
 
-/** Registers a candidate, optionally with an evaluation verdict (as evaluate would store it). */
-export async function registerModel(sql: Sql, name: string, verdict?: EvaluationSummary['verdict']): Promise<void> {
-  await registerCandidate(sql, {name, baseModel: 'gpt-4o-mini-2024-07-18'})
+/**
+ * Registers a candidate, optionally with an evaluation verdict (as evaluate would store it). Its provider is the
+ * stand-in's (as watch-job registers it), which has no shutdown dates: the tests do not expire with OpenAI's.
+ */
+export async function registerModel(sql: Sql, name: string, verdict?: EvaluationSummary['verdict'], provider = 'openai-compatible'): Promise<void> {
+  await registerCandidate(sql, {name, baseModel: 'gpt-4o-mini-2024-07-18', provider})
   if (verdict === undefined) return
   await recordEvaluation(sql, name, {verdict, evaluationId: 1, baseline: 'gpt-4o-mini', primaryMetric: 'win_rate', difference: 0.1, at: new Date().toISOString()})
 }
 
 /** A model ready to promote: registered, passed, and answering at the stand-in. */
-export async function passedModel(sql: Sql, standin: Standin, id: string): Promise<string> {
+export async function passedModel(sql: Sql, standin: Standin, id: string, provider?: string): Promise<string> {
   const name = ftModel(id)
-  await registerModel(sql, name, 'pass')
+  await registerModel(sql, name, 'pass', provider)
   addStandinModel(standin, name)
   return name
 }

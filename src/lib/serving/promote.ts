@@ -1,9 +1,12 @@
 import type OpenAI from 'openai'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
-import {findModel, syncServingStatuses} from './registry.js'
+import {findModel, syncServingStatuses, type RegisteredModel} from './registry.js'
 import {checkGate, checkReachable} from './preflight.js'
 import {readServingConfig, SERVING_CHANNEL, SERVING_KEY, toServingConfig, type ServingConfig} from '../runtime/serving-row.js'
+import {DEFAULT_PROVIDER} from '../runtime/model-target.js'
+import type {CatalogOverrides} from '../training/model-catalog.js'
+import {assertNotRetired} from '../training/model-retirement.js'
 
 export interface ServingDeps {
   sql: Sql
@@ -11,6 +14,9 @@ export interface ServingDeps {
   openai: OpenAI
   /** The default text model (LOOPFT_DEFAULT_TEXT_MODEL): what serves when nothing is promoted. */
   textModel: string
+  /** Shutdown dates come from the catalog (LOOPFT_PRICES_FILE overrides). */
+  catalog?: CatalogOverrides
+  now?: () => Date
 }
 
 export type ServingAction = 'promote' | 'canary' | 'rollback' | 'abort-canary'
@@ -75,7 +81,9 @@ export async function promoteModel(deps: ServingDeps, options: PromoteOptions): 
   if (isServingEveryone || isSame(current, next)) {
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${options.model} is already ${isServingEveryone ? 'promoted' : `the ${percent}% canary`}; nothing changed`}
   }
-  const forced = checkGate(await findModel(deps.sql, options.model), options.model, options)
+  const registered = await findModel(deps.sql, options.model)
+  checkNotRetired(deps, options.model, registered)
+  const forced = checkGate(registered, options.model, options)
   await checkReachable(deps.openai, options.model)
   return commit(deps, plan, next, current.version, {...options, forced, fromModel: current.model})
 }
@@ -98,7 +106,10 @@ export async function rollbackModel(deps: ServingDeps, options: RollbackOptions)
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves; nothing changed`}
   }
   if (options.to !== undefined) await checkServedBefore(deps, options.to)
-  if (target !== null) await checkReachable(deps.openai, target)
+  if (target !== null) {
+    checkNotRetired(deps, target, await findModel(deps.sql, target))
+    await checkReachable(deps.openai, target)
+  }
   return commit(deps, plan, {model: target, canary: null}, current.version, {...options, forced: null, fromModel: current.model})
 }
 
@@ -148,6 +159,11 @@ async function checkServedBefore(deps: ServingDeps, model: string): Promise<void
   if (row === undefined) {
     throw new LoopftError('NOT_FOUND', `${model} never served, so there is nothing to roll back to`, {suggestion: `see: loopft history; to serve a new model use: loopft promote ${model}`})
   }
+}
+
+/** A model past its shutdown date would only answer 404: refused whatever --force says. Its provider and base come from the registry. */
+function checkNotRetired(deps: ServingDeps, model: string, registered: RegisteredModel | undefined): void {
+  assertNotRetired({provider: registered?.provider ?? DEFAULT_PROVIDER, model, baseModel: registered?.baseModel}, deps.now?.() ?? new Date(), deps.catalog)
 }
 
 function checkCanaryPercent(percent: number | undefined): number | null {

@@ -138,6 +138,32 @@ describe('serving', () => {
     })
   })
 
+  describe('shutdown dates (fixed clock)', () => {
+    // OpenAI shuts gpt-4o-mini-2024-07-18 and its fine-tunes down on 2027-01-14 (the catalog's date).
+    const at = (iso: string) => ({...deps, now: () => new Date(iso)})
+
+    it('promotes an OpenAI fine-tune up to its last day and refuses it from 00:00 UTC on the shutdown date, even forced', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'last', 'openai')
+      await assert.rejects(promoteModel(at('2027-01-14T00:00:00Z'), {model, force: true, reason: 'try', actor}), (error: {code?: string; exitCode?: number; message?: string; details?: {successor?: string}}) =>
+        error.code === 'MODEL_RETIRED' && error.exitCode === 18 && error.message === `openai:${model} was shut down on 2027-01-14` && error.details?.successor === 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct')
+      assert.deepEqual([openai.standin.requests.length, await readServingConfig(t.sql), (await readHistory(t.sql)).length], [0, {model: null, canary: null, version: 0}, 0])
+      const change = await promoteModel(at('2027-01-13T23:59:59Z'), {model, actor})
+      assert.deepEqual([change.outcome, (await readServingConfig(t.sql)).model], ['changed', model])
+    })
+
+    it('refuses a retired canary and a retired rollback target, and follows a date moved by the overrides file', async () => {
+      const old = await passedModel(t.sql, openai.standin, 'old', 'openai')
+      const current = await passedModel(t.sql, openai.standin, 'cur', 'openai')
+      const early = {...deps, now: () => new Date('2026-12-01T00:00:00Z')}
+      await promoteModel(early, {model: old, actor})
+      await promoteModel(early, {model: current, actor})
+      await assert.rejects(promoteModel(at('2027-02-01T00:00:00Z'), {model: old, canaryPercent: 10, actor}), {code: 'MODEL_RETIRED'})
+      await assert.rejects(rollbackModel(at('2027-02-01T00:00:00Z'), {actor}), {code: 'MODEL_RETIRED'})
+      const extended = {...at('2027-02-01T00:00:00Z'), catalog: {models: {}, providerCutoffs: {}, retirements: {openai: {'gpt-4o-mini-2024-07-18': {fineTunesShutdownDate: '2027-06-30'}}}}}
+      assert.equal((await rollbackModel(extended, {actor})).to, old)
+    })
+  })
+
   describe('rollbackModel', () => {
     it('returns to the previously promoted model; a second rollback undoes the first', async () => {
       const first = await passedModel(t.sql, openai.standin, 'rb1')
