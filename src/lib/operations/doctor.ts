@@ -8,6 +8,8 @@ import {LoopftError} from '../errors.js'
 import {readMigrations} from '../db/migrate.js'
 import {providerName} from '../training/openai-provider.js'
 import type {TrainingProvider} from '../training/provider.js'
+import {findFineTunesShutdown} from '../training/model-retirement.js'
+import {checkRetirements} from './retirement-checks.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -32,7 +34,7 @@ export function doctorFailure(result: DoctorResult): LoopftError | undefined {
 }
 
 export interface DoctorDeps {
-  config: Pick<LoopftConfig, 'baseModel' | 'outDir' | 'maxBytes' | 'openaiApiKey' | 'openaiBaseUrl' | 'pricesFile'>
+  config: Pick<LoopftConfig, 'baseModel' | 'outDir' | 'maxBytes' | 'openaiApiKey' | 'openaiBaseUrl' | 'pricesFile' | 'textModel' | 'visionModel'>
   /** Opens (and migrates) the database; a throw becomes the failed database check. */
   connect: () => Promise<Database>
   /** Builds the provider; a throw (no key) becomes the failed API check. */
@@ -61,12 +63,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorResult> {
   const provider = await checkApi(deps, add)
   const model = catalog?.model
   if (provider !== undefined) await checkFineTuning(deps, sql, provider, model, catalog?.overrides, now, add)
-  checkCutoff(provider?.name ?? providerName(deps.config.openaiBaseUrl), catalog?.overrides, now, add)
-  if (model !== undefined) {
-    const shutdown = model.shutdownDate
-    if (shutdown === null) add('base model shutdown', 'ok', `no shutdown date announced for ${model.name}`)
-    else addCountdown(add, 'base model shutdown', `${model.name} stops serving (with its fine-tunes) on ${shutdown}`, shutdown, now, 'plan a move to a newer --base (LOOPFT_BASE_MODEL)')
-  }
+  const trainingProvider = provider?.name ?? providerName(deps.config.openaiBaseUrl)
+  checkCutoff(trainingProvider, catalog?.overrides, now, add)
+  if (model !== undefined) checkBaseShutdown(trainingProvider, model.name, catalog?.overrides, now, add)
+  await checkRetirements(sql, deps.config, catalog?.overrides, now, add)
   await checkDisk(deps, add)
   if (sql !== undefined) await checkRecency(sql, now, add)
   return {ok: checks.every((check) => check.status !== 'fail'), checks}
@@ -137,6 +137,16 @@ function checkCutoff(providerName: string, overrides: CatalogOverrides | undefin
   const cutoff = getProviderCutoff(providerName, overrides)
   if (cutoff === undefined) add('provider cut-off', 'ok', `no announced fine-tuning cut-off for ${providerName}`)
   else addCountdown(add, 'provider cut-off', `${providerName} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`, cutoff.noNewJobsAfter, now, 'plan the move: the same loop runs against any OpenAI-compatible fine-tuning API (OPENAI_BASE_URL)')
+}
+
+/** What a new fine-tune would be worth: its fine-tunes' shutdown at this provider. */
+function checkBaseShutdown(provider: string, baseModel: string, overrides: CatalogOverrides | undefined, now: Date, add: Add): void {
+  const {shutdownDate, daysLeft, successor} = findFineTunesShutdown(provider, baseModel, now, overrides)
+  const what = `fine-tunes of ${baseModel} at ${provider}`
+  const fix = `plan the move${successor === null ? '' : ` to ${successor}`}: another LOOPFT_BASE_MODEL, or another provider`
+  if (shutdownDate === null || daysLeft === null) add('base model shutdown', 'ok', `no shutdown date announced for ${what}`)
+  else if (daysLeft <= 0) add('base model shutdown', 'fail', `${what} were shut down on ${shutdownDate}`, fix)
+  else add('base model shutdown', daysLeft <= CUTOFF_WARN_DAYS ? 'warn' : 'ok', `${what} stop serving on ${shutdownDate}: ${daysLeft} day(s) left`, daysLeft <= CUTOFF_WARN_DAYS ? fix : null)
 }
 
 async function lastRefusal(sql: Sql): Promise<string | undefined> {

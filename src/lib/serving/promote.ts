@@ -147,7 +147,7 @@ async function commit(
 }
 
 /** The model that served everyone before the latest full change (null = the base text model). */
-async function previousModel(sql: Sql): Promise<string | null> {
+export async function previousModel(sql: Sql): Promise<string | null> {
   const [row] = await sql<{from_model: string | null}[]>`
     select from_model from loopft_promotions where action in ('promote', 'rollback') order by config_version desc limit 1`
   return row?.from_model ?? null

@@ -35,6 +35,11 @@ export function findShutdown(model: ServableModel, now: Date, overrides?: Catalo
   return {...shutdownOf(model.provider, base ?? model.model, base !== undefined, now, overrides), target: formatModelTarget(model)}
 }
 
+/** When the fine-tunes of a base stop answering at a provider. */
+export function findFineTunesShutdown(provider: string, baseModel: string, now: Date, overrides?: CatalogOverrides): ModelShutdown {
+  return shutdownOf(provider, baseModel, true, now, overrides)
+}
+
 function shutdownOf(provider: string, model: string, isFineTune: boolean, now: Date, overrides?: CatalogOverrides): ModelShutdown {
   const retirement = getRetirement(provider, model, overrides)
   const shutdownDate = isFineTune ? retirement.fineTunesShutdownDate : retirement.shutdownDate
@@ -61,14 +66,14 @@ export function trainingRefusal(provider: string, baseModel: string, now: Date, 
   const retirement = getRetirement(provider, baseModel, overrides)
   if (cutoff !== undefined && isPastDay(cutoff.noNewJobsAfter, now)) return `${provider} accepts no new fine-tuning jobs after ${cutoff.noNewJobsAfter}`
   if (retirement.trainingEndsDate !== null && isPastDay(retirement.trainingEndsDate, now)) return `${provider} stopped fine-tuning ${baseModel} after ${retirement.trainingEndsDate}`
-  const shutdown = shutdownOf(provider, baseModel, true, now, overrides)
+  const shutdown = findFineTunesShutdown(provider, baseModel, now, overrides)
   if (shutdown.shutdownDate !== null && isPastShutdown(shutdown.shutdownDate, now)) return `fine-tunes of ${baseModel} at ${provider} were shut down on ${shutdown.shutdownDate}`
   return undefined
 }
 
 /** A warning when the fine-tune about to be trained would be shut down within TRAINING_WARN_DAYS. */
 export function trainingWarning(provider: string, baseModel: string, now: Date, overrides?: CatalogOverrides): string | undefined {
-  const shutdown = shutdownOf(provider, baseModel, true, now, overrides)
+  const shutdown = findFineTunesShutdown(provider, baseModel, now, overrides)
   if (shutdown.daysLeft === null || shutdown.daysLeft > TRAINING_WARN_DAYS) return undefined
   const move = shutdown.successor === null ? '' : `; consider ${shutdown.successor}`
   return `fine-tunes of ${baseModel} at ${provider} shut down on ${shutdown.shutdownDate} (${shutdown.daysLeft} day(s) from now): this model would serve ${shutdown.daysLeft} day(s) at most${move}`

@@ -8,6 +8,8 @@ import {runDoctor, type DoctorDeps, type DoctorResult} from '../../../src/lib/op
 import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
 import {useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
+import {clearServing, passedModel} from '../../support/serving.js'
+import {promoteModel} from '../../../src/lib/serving/promote.js'
 
 describe('runDoctor', () => {
   const t = useTestDatabase()
@@ -40,10 +42,10 @@ describe('runDoctor', () => {
   const find = (result: DoctorResult, name: string) => result.checks.find((check) => check.name === name)!
 
   it('passes a healthy setup, warns about runs that never happened, and creates nothing', async () => {
-    const result = await runDoctor(deps({apiKey: 'sk-test'}))
+    const result = await runDoctor(deps({apiKey: 'sk-test', now: () => new Date('2026-06-01T00:00:00Z')}))
     assert.deepEqual(byName(result), {
-      database: 'ok', catalog: 'ok', api: 'ok', 'fine-tuning': 'ok', 'provider cut-off': 'ok', 'base model shutdown': 'ok', disk: 'ok',
-      'last export': 'warn', 'last tune': 'warn', 'last evaluation': 'warn',
+      database: 'ok', catalog: 'ok', api: 'ok', 'fine-tuning': 'ok', 'provider cut-off': 'ok', 'base model shutdown': 'ok',
+      'default text model': 'ok', 'default vision model': 'ok', disk: 'ok', 'last export': 'warn', 'last tune': 'warn', 'last evaluation': 'warn',
     })
     assert.equal(result.ok, true)
     assert.ok(result.checks.every((check) => check.status === 'ok' || check.fix !== null), 'every warn and fail says what to do')
@@ -85,6 +87,54 @@ describe('runDoctor', () => {
         ${t.sql.json({code: 'TRAINING_UNAVAILABLE', message: 'refused'})})`
     const refused = await runDoctor(deps({apiKey: 'sk-test'}))
     assert.match(find(refused, 'fine-tuning').detail, /refused/)
+  })
+
+  describe('shutdown dates of the models that serve (fixed clock)', () => {
+    afterEach(async () => {
+      await clearServing(t.sql)
+    })
+    const on = (iso: string) => () => new Date(iso)
+    const slots = (result: DoctorResult) => ['served model', 'canary', 'rollback target', 'default text model', 'default vision model']
+      .map((name) => [name, result.checks.find((check) => check.name === name)?.status])
+
+    it('fails within 30 days of the served, canary and rollback models\' and the defaults\' shutdown, warns within 90, and says what to move to', async () => {
+      const serving = {sql: t.sql, openai: openai.client({maxRetries: 0}), textModel: 'gpt-4o-mini', now: on('2026-06-01T00:00:00Z')}
+      const [first, second, canary] = await Promise.all(['doc1', 'doc2', 'doc3'].map((id) => passedModel(t.sql, openai.standin, id, 'openai')))
+      await promoteModel(serving, {model: first, actor: 'tester'})
+      await promoteModel(serving, {model: second, actor: 'tester'})
+      await promoteModel(serving, {model: canary, canaryPercent: 5, actor: 'tester'})
+
+      const early = await runDoctor(deps({apiKey: 'sk-test', now: on('2026-08-01T00:00:00Z')}))
+      assert.deepEqual(slots(early), [['served model', 'ok'], ['canary', 'ok'], ['rollback target', 'ok'], ['default text model', 'ok'], ['default vision model', 'ok']])
+      const soon = await runDoctor(deps({apiKey: 'sk-test', now: on('2026-11-01T00:00:00Z')}))
+      assert.deepEqual(slots(soon).map(([, status]) => status), ['warn', 'warn', 'warn', 'warn', 'warn'])
+      assert.equal(soon.ok, true)
+
+      const due = await runDoctor(deps({apiKey: 'sk-test', now: on('2026-12-15T12:00:00Z')}))
+      assert.deepEqual([slots(due).map(([, status]) => status), due.ok], [['fail', 'fail', 'fail', 'fail', 'fail'], false])
+      assert.deepEqual([find(due, 'served model').detail, find(due, 'served model').fix], [
+        `openai:${second} (a fine-tune) shuts down on 2027-01-14: 30 day(s) left`,
+        'move to nebius:meta-llama/Meta-Llama-3.1-8B-Instruct: tune, evaluate and promote a fine-tune of meta-llama/Meta-Llama-3.1-8B-Instruct at nebius (loopft cycle with that provider)',
+      ])
+      assert.match(find(due, 'rollback target').detail, new RegExp(first.replaceAll('.', '\\.')))
+      assert.match(find(due, 'default vision model').fix ?? '', /^move to nebius:Qwen\/Qwen2\.5-VL-72B-Instruct: set LOOPFT_VISION_MODEL=nebius:Qwen/)
+
+      const gone = await runDoctor(deps({apiKey: 'sk-test', now: on('2027-01-14T00:00:00Z')}))
+      assert.equal(find(gone, 'canary').detail, `openai:${canary} (a fine-tune) was shut down on 2027-01-14`)
+    })
+
+    it('passes defaults moved to a provider without a shutdown date, and follows dates from the overrides file', async () => {
+      const prices = path.join(dir, 'retirements.json')
+      await fs.writeFile(prices, JSON.stringify({retirements: {nebius: {'meta-llama/Meta-Llama-3.1-8B-Instruct': {shutdownDate: '2027-01-31', successor: 'together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'}}}}))
+      const env = {LOOPFT_DEFAULT_TEXT_MODEL: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct', LOOPFT_VISION_MODEL: 'nebius:Qwen/Qwen2.5-VL-72B-Instruct'}
+      const moved = await runDoctor(deps({apiKey: 'sk-test', env, now: on('2027-01-20T00:00:00Z')}))
+      assert.deepEqual([slots(moved).slice(3), find(moved, 'default text model').detail], [
+        [['default text model', 'ok'], ['default vision model', 'ok']], 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct: no shutdown announced',
+      ])
+      const overridden = await runDoctor(deps({apiKey: 'sk-test', env: {...env, LOOPFT_PRICES_FILE: prices}, now: on('2027-01-20T00:00:00Z')}))
+      assert.deepEqual([find(overridden, 'default text model').status, find(overridden, 'default text model').fix],
+        ['fail', 'move to together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference: set LOOPFT_DEFAULT_TEXT_MODEL=together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference (and the router\'s textModel option)'])
+    })
   })
 
   it('fails when the disk cannot hold an export, and reports the age of the last export', async () => {
