@@ -147,6 +147,29 @@ describe('startFineTune', () => {
     assert.equal(openai.standin.requests.length, 0)
   })
 
+  describe('shutdown dates (fixed clock, the catalog\'s real dates)', () => {
+    // The stand-in speaks OpenAI's API; named as a provider, the catalog's dates for that provider apply.
+    const at = (provider: string, iso: string) => deps({provider: {...createOpenAIProvider(openai.client({maxRetries: 0}), {filePollMs: 1}), name: provider}, now: () => new Date(iso)})
+
+    it('warns when the fine-tune would be shut down within 60 days, and not before', async () => {
+      const calm = await startFineTune(at('openai', '2026-11-01T00:00:00Z'), options({dryRun: true}))
+      assert.deepEqual(calm.warnings, [])
+      const soon = await startFineTune(at('openai', '2026-12-01T00:00:00Z'), options())
+      assert.equal(soon.outcome, 'created')
+      assert.deepEqual(soon.warnings, ['fine-tunes of gpt-4o-mini-2024-07-18 at openai shut down on 2027-01-14 (44 day(s) from now): this model would serve 44 day(s) at most; consider nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'])
+    })
+
+    it('refuses with TRAINING_UNAVAILABLE after OpenAI\'s last day for new jobs, a base\'s last training day at Azure, and a base whose fine-tunes are gone', async () => {
+      await assert.rejects(startFineTune(at('openai', '2027-01-07T00:00:00Z'), options()), {code: 'TRAINING_UNAVAILABLE', message: 'openai accepts no new fine-tuning jobs after 2027-01-06'})
+      await assert.rejects(startFineTune(at('openai', '2026-12-01T00:00:00Z'), options({baseModel: 'gpt-4.1-nano-2025-04-14'})),
+        {code: 'TRAINING_UNAVAILABLE', message: 'fine-tunes of gpt-4.1-nano-2025-04-14 at openai were shut down on 2026-10-23'})
+      await assert.rejects(startFineTune(at('azure', '2027-04-02T00:00:00Z'), options()), {code: 'TRAINING_UNAVAILABLE', message: 'azure stopped fine-tuning gpt-4o-mini-2024-07-18 after 2027-04-01'})
+      assert.equal(openai.standin.requests.length, 0)
+      const azure = await startFineTune(at('azure', '2027-04-01T12:00:00Z'), options({dryRun: true}))
+      assert.deepEqual([azure.outcome, azure.warnings], ['dry-run', []])
+    })
+  })
+
   it('holds out a validation file when asked', async () => {
     await fs.writeFile(file, dataset(60))
     const result = await startFineTune(deps(), options({validationSplit: 0.2}))
