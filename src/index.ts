@@ -17,6 +17,7 @@ export {runConfiguredExport} from './lib/export/daily.js'
 export {countExampleTokens} from './lib/training/token-count.js'
 
 export {getModelInfo, trainingCost, inferenceCost, PROVIDER_CUTOFFS} from './lib/training/model-catalog.js'
+export {getRetirement, listShutdownDates, loadCatalogOverrides, type Retirement} from './lib/training/model-catalog.js'
 export {startFineTune} from './lib/training/tune.js'
 export {watchFineTuneJob} from './lib/training/watch.js'
 export {createOpenAIProvider} from './lib/training/openai-provider.js'

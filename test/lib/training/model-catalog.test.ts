@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {getModelInfo, getProviderCutoff, inferenceCost, loadCatalogOverrides, PROVIDER_CUTOFFS, trainingCost} from '../../../src/lib/training/model-catalog.js'
+import {getModelInfo, getProviderCutoff, getRetirement, inferenceCost, listShutdownDates, loadCatalogOverrides, PROVIDER_CUTOFFS, trainingCost} from '../../../src/lib/training/model-catalog.js'
+import {shutdownDateOf} from '../../../src/lib/runtime/model-target.js'
 
 describe('catalog', () => {
   it('prices the default base model: training, base and fine-tuned inference', () => {
@@ -46,6 +47,34 @@ describe('catalog', () => {
     assert.equal(getProviderCutoff('azure-openai'), undefined)
   })
 
+  describe('retirements', () => {
+    const dates = (provider: string, model: string) => {
+      const retirement = getRetirement(provider, model)
+      return [retirement.shutdownDate, retirement.fineTunesShutdownDate, retirement.trainingEndsDate]
+    }
+
+    it('holds the dates OpenAI announced, per snapshot and through aliases', () => {
+      for (const model of ['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini-2025-04-14']) {
+        assert.deepEqual(dates('openai', model), ['2027-01-14', '2027-01-14', null], model)
+      }
+      assert.deepEqual([dates('openai', 'gpt-4.1-nano'), dates('openai', 'o4-mini')], [['2026-10-23', '2026-10-23', null], ['2026-10-23', '2026-10-23', null]])
+    })
+
+    it('keeps dates per provider: Azure trains 4o until 2027-04-01, 4.1 until 2027-04-14, and serves fine-tunes to about 2027-10', () => {
+      assert.deepEqual([dates('azure', 'gpt-4o-mini'), dates('azure', 'gpt-4.1-mini')], [[null, '2027-10-01', '2027-04-01'], [null, '2027-10-01', '2027-04-14']])
+      assert.deepEqual(dates('nebius', 'meta-llama/Meta-Llama-3.1-8B-Instruct'), [null, null, null])
+    })
+
+    it('lists the dates for the router, which resolves a fine-tune by its base and a base by its alias', () => {
+      const list = listShutdownDates()
+      const date = (provider: string, model: string) => shutdownDateOf(list, {provider, model})
+      assert.deepEqual(
+        [date('openai', 'ft:gpt-4o-mini-2024-07-18:acme::abc12345'), date('openai', 'gpt-4o'), date('azure', 'ft:gpt-4o-mini-2024-07-18:acme::abc12345'), date('azure', 'gpt-4o'), date('nebius', 'gpt-4o')],
+        ['2027-01-14', '2027-01-14', '2027-10-01', null, null],
+      )
+    })
+  })
+
   describe('overrides file', () => {
     let dir: string
     before(async () => {
@@ -70,6 +99,21 @@ describe('catalog', () => {
       const added = getModelInfo('acme-small', overrides)
       assert.deepEqual([added.trainingContext, added.fineTuned, trainingCost(2_000_000, added)], [8192, null, 2])
       assert.equal(getProviderCutoff('azure-openai', overrides)?.noNewJobsAfter, '2028-01-01')
+    })
+
+    it('overrides retirements per provider and model; a model\'s shutdownDate applies at every provider', async () => {
+      const file = path.join(dir, 'retirements.json')
+      await fs.writeFile(file, JSON.stringify({
+        models: {'gpt-4.1-2025-04-14': {shutdownDate: '2027-02-01'}},
+        retirements: {openai: {'gpt-4o-mini-2024-07-18': {fineTunesShutdownDate: '2027-03-31', successor: 'together:Qwen/Qwen2.5-7B-Instruct'}}, nebius: {'acme/small': {shutdownDate: '2027-05-01'}}},
+      }))
+      const overrides = loadCatalogOverrides(file)
+      const mini = getRetirement('openai', 'gpt-4o-mini', overrides)
+      assert.deepEqual([mini.shutdownDate, mini.fineTunesShutdownDate, mini.successor], ['2027-01-14', '2027-03-31', 'together:Qwen/Qwen2.5-7B-Instruct'])
+      assert.deepEqual([getRetirement('openai', 'gpt-4.1', overrides).fineTunesShutdownDate, getRetirement('azure', 'gpt-4.1', overrides).shutdownDate], ['2027-02-01', '2027-02-01'])
+      assert.ok(listShutdownDates(overrides).some((row) => row.provider === 'nebius' && row.model === 'acme/small' && row.shutdownDate === '2027-05-01'))
+      await fs.writeFile(file, JSON.stringify({retirements: {openai: {'gpt-4o': {shutdownDate: '14 Jan 2027'}}}}))
+      assert.throws(() => loadCatalogOverrides(file), {code: 'CONFIG_INVALID'})
     })
 
     it('rejects a malformed file with CONFIG_INVALID', async () => {
