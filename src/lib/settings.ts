@@ -60,9 +60,9 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS
 
 /** The router's settings, read from the environment without the loader (the router loads no zod). */
-export function readRouterSettings(env: Record<string, string | undefined> = process.env): {textModelOverride?: string; visionModel?: string} {
+export function readRouterSettings(env: Record<string, string | undefined> = process.env): {textModelOverride?: string; textModel?: string; visionModel?: string} {
   const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined)
-  return {textModelOverride: value(SETTINGS.textModelOverride.env), visionModel: value(SETTINGS.visionModel.env)}
+  return {textModelOverride: value(SETTINGS.textModelOverride.env), textModel: value(SETTINGS.textModel.env), visionModel: value(SETTINGS.visionModel.env)}
 }
 
 /** The README's configuration table, rendered from the declaration. */

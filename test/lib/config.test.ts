@@ -99,6 +99,6 @@ describe('config declaration', () => {
   })
 
   it('router settings come from the same declaration, blank counting as unset', () => {
-    assert.deepEqual(readRouterSettings({LOOPFT_TEXT_MODEL: ' ', LOOPFT_VISION_MODEL: 'gpt-4.1'}), {textModelOverride: undefined, visionModel: 'gpt-4.1'})
+    assert.deepEqual(readRouterSettings({LOOPFT_TEXT_MODEL: ' ', LOOPFT_VISION_MODEL: 'gpt-4.1'}), {textModelOverride: undefined, textModel: undefined, visionModel: 'gpt-4.1'})
   })
 })

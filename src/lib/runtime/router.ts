@@ -3,8 +3,10 @@ import type {ChatCompletion, ChatCompletionCreateParamsNonStreaming} from 'opena
 import {readRouterSettings} from '../settings.js'
 import {createEmitter} from './emitter.js'
 import {lazySql, type AnySql} from './lazy-sql.js'
+import {createDefaultModels} from './default-models.js'
+import type {ModelTarget, ShutdownDate} from './model-target.js'
 import {createRefresher} from './refresh.js'
-import {selectFrom, type ModelSelection, type RoutableRequest, type SelectionDefaults} from './selection.js'
+import {selectFrom, type ModelSelection, type RoutableRequest} from './selection.js'
 import type {ServingConfig} from './serving-row.js'
 
 export type RouterSql = AnySql
@@ -13,15 +15,19 @@ export type RouterSql = AnySql
 export type RouterTarget = {databaseUrl: string} | {sql: RouterSql}
 
 export interface RouterOptions {
-  /** Serves text when nothing is promoted, and is the fallback for a deleted model. Default gpt-4o-mini. */
-  textModel?: string
+  /** Serves text when nothing is promoted, and is the fallback for a deleted or retired model; `nebius:meta-llama/…` names a provider. Default gpt-4o-mini. */
+  textModel?: string | ModelTarget
   /** Serves requests with image, audio or file parts. Default gpt-4o. */
-  visionModel?: string
+  visionModel?: string | ModelTarget
+  /** The catalog's shutdown dates (`listShutdownDates()` from `loopft`): a model past its date is not chosen. Default none. */
+  shutdownDates?: readonly ShutdownDate[]
+  /** The clock the shutdown dates are compared with. Default the system clock. */
+  now?: () => Date
   /** TTL poll of the serving row, the fallback when a NOTIFY is missed. Default 5000 ms. */
   pollIntervalMs?: number
   /** LISTEN for promotions (instant swaps). Default true; set false on the embedded PGlite database, which does not deliver NOTIFY. */
   listen?: boolean
-  /** Where LOOPFT_TEXT_MODEL / LOOPFT_VISION_MODEL are read, once (settings.ts). Default: the process environment. */
+  /** Where LOOPFT_TEXT_MODEL, LOOPFT_DEFAULT_TEXT_MODEL and LOOPFT_VISION_MODEL are read, once (settings.ts). Default: the process environment. */
   env?: Record<string, string | undefined>
 }
 
@@ -70,23 +76,28 @@ export interface Router {
  * console.log(model, reason.rule) // e.g. "ft:gpt-4o-mini-2024-07-18:acme::abc123 promoted"
  */
 export function createRouter(target: RouterTarget, options: RouterOptions = {}): Router {
-  const settings = readRouterSettings(options.env)
-  const defaults: SelectionDefaults = {
-    textModel: options.textModel ?? 'gpt-4o-mini',
-    visionModel: settings.visionModel ?? options.visionModel ?? 'gpt-4o',
-    override: settings.textModelOverride ?? null,
-  }
-  const fallbackModel = defaults.override ?? defaults.textModel
+  const defaultModels = createDefaultModels({...options, settings: readRouterSettings(options.env)})
   const pollIntervalMs = options.pollIntervalMs ?? 5_000
   const sql = lazySql(target, {max: 1, connect_timeout: 5})
   const events = createEmitter<RouterEvents>()
   const refresher = createRefresher(sql, events, {pollIntervalMs, listen: options.listen ?? true})
 
+  /** Where a request goes when its model is gone: the override, else the default text model in force. */
+  const fallbackModel = (): string => {
+    const defaults = defaultModels.current()
+    return defaults.override !== null && !defaultModels.isRetired(defaults.override) ? defaults.override : defaults.textModel.model
+  }
+
   const selectModel = (request: RoutableRequest = {}): ModelSelection => {
+    const configVersion = refresher.serving.version
     try {
-      return selectFrom(refresher.serving, defaults, request)
+      const defaults = defaultModels.current()
+      const selection = selectFrom(refresher.serving, defaults, request)
+      const isChosenByLoopft = selection.reason.rule === 'override' || selection.reason.rule === 'canary' || selection.reason.rule === 'promoted'
+      if (!isChosenByLoopft || !defaultModels.isRetired(selection.model)) return selection
+      return {model: defaults.textModel.model, reason: {rule: 'retired', configVersion, retiredModel: selection.model}}
     } catch {
-      return {model: fallbackModel, reason: {rule: defaults.override === null ? 'default' : 'override', configVersion: refresher.serving.version}}
+      return {model: fallbackModel(), reason: {rule: 'default', configVersion}}
     }
   }
 
@@ -99,10 +110,11 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
         return {...selection, completion: await openai.chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
       } catch (error) {
         const isServedByLoopft = selection.reason.rule === 'promoted' || selection.reason.rule === 'canary'
-        if (!isServedByLoopft || !isModelGone(error) || selection.model === fallbackModel) throw error
-        events.emit('fallback', {from: selection.model, to: fallbackModel, error})
-        const completion = await openai.chat.completions.create({...params, model: fallbackModel})
-        return {model: fallbackModel, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
+        const fallback = fallbackModel()
+        if (!isServedByLoopft || !isModelGone(error) || selection.model === fallback) throw error
+        events.emit('fallback', {from: selection.model, to: fallback, error})
+        const completion = await openai.chat.completions.create({...params, model: fallback})
+        return {model: fallback, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
       }
     },
     get serving() {

@@ -1,11 +1,13 @@
+import type {ModelTarget} from './model-target.js'
 import type {ServingConfig} from './serving-row.js'
 
-export type SelectionRule = 'vision' | 'canary' | 'promoted' | 'default' | 'override'
+/** 'retired': the override, canary or promoted model is past its shutdown date, so the default text model serves. */
+export type SelectionRule = 'vision' | 'canary' | 'promoted' | 'default' | 'override' | 'retired'
 
 /** Which model serves a request, and why (log it with the request). */
 export interface ModelSelection {
   model: string
-  reason: {rule: SelectionRule; configVersion: number}
+  reason: {rule: SelectionRule; configVersion: number; retiredModel?: string}
 }
 
 /** The parts of a chat request the router looks at; pass the SDK params plus ids. */
@@ -19,8 +21,8 @@ export interface RoutableRequest {
 }
 
 export interface SelectionDefaults {
-  textModel: string
-  visionModel: string
+  textModel: ModelTarget
+  visionModel: ModelTarget
   /** LOOPFT_TEXT_MODEL: pins every text request, for emergencies. */
   override: string | null
 }
@@ -59,12 +61,12 @@ export function canaryBucket(id: string): number {
 /** The selection rules, in order: vision, override, canary share, promoted, default. */
 export function selectFrom(serving: ServingConfig, defaults: SelectionDefaults, request: RoutableRequest): ModelSelection {
   const configVersion = serving.version
-  if (isVisionRequest(request)) return {model: defaults.visionModel, reason: {rule: 'vision', configVersion}}
+  if (isVisionRequest(request)) return {model: defaults.visionModel.model, reason: {rule: 'vision', configVersion}}
   if (defaults.override !== null) return {model: defaults.override, reason: {rule: 'override', configVersion}}
   const stickyId = request.conversationId ?? request.userId
   if (serving.canary !== null && typeof stickyId === 'string' && canaryBucket(stickyId) < serving.canary.percent * (BUCKETS / 100)) {
     return {model: serving.canary.model, reason: {rule: 'canary', configVersion}}
   }
   if (serving.model !== null) return {model: serving.model, reason: {rule: 'promoted', configVersion}}
-  return {model: defaults.textModel, reason: {rule: 'default', configVersion}}
+  return {model: defaults.textModel.model, reason: {rule: 'default', configVersion}}
 }

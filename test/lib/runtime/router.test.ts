@@ -9,13 +9,15 @@ import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEve
 import {openDatabase} from '../../../src/lib/db/connection.js'
 import {migrate} from '../../../src/lib/db/migrate.js'
 import {selectFrom} from '../../../src/lib/runtime/selection.js'
+import {createDefaultModels} from '../../../src/lib/runtime/default-models.js'
+import {listShutdownDates} from '../../../src/lib/training/model-catalog.js'
 import {promoteModel, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
 import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 import {clearServing, passedModel} from '../../support/serving.js'
 import {startTcpProxy} from '../../support/tcp-proxy.js'
 
-const defaults = {textModel: 'gpt-4o-mini', visionModel: 'gpt-4o', override: null}
+const defaults = {textModel: {provider: 'openai', model: 'gpt-4o-mini'}, visionModel: {provider: 'openai', model: 'gpt-4o'}, override: null}
 const image = {role: 'user', content: [{type: 'text', text: 'what is this?'}, {type: 'image_url', image_url: {url: 'https://example.com/a.png'}}]}
 const actor = 'tester@ci'
 
@@ -66,6 +68,27 @@ describe('router', () => {
       const ids = Array.from({length: 10_000}, (_, index) => `u${index * 7919}`)
       const shares = [2.5, 50, 90].map((percent) => ids.filter((id) => canaryBucket(id) < percent * 100).length / 100)
       shares.forEach((share, index) => assert.ok(Math.abs(share - [2.5, 50, 90][index]) < 1.5, `share ${share}`))
+    })
+  })
+
+  describe('default models and shutdown dates (fixed clock)', () => {
+    const shutdownDates = listShutdownDates()
+    const llama = {provider: 'nebius', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct'}
+
+    it('keeps the given default up to its shutdown date, then falls back to the configured one', () => {
+      let clock = new Date('2027-01-13T23:59:59Z')
+      const models = createDefaultModels({textModel: 'gpt-4o-mini', visionModel: 'gpt-4o', shutdownDates, now: () => clock, settings: {textModel: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'}})
+      assert.deepEqual(models.current(), {textModel: {provider: 'openai', model: 'gpt-4o-mini'}, visionModel: {provider: 'openai', model: 'gpt-4o'}, override: null})
+      clock = new Date('2027-01-14T00:00:00Z')
+      assert.deepEqual(models.current().textModel, llama)
+      assert.deepEqual(models.current().visionModel, {provider: 'openai', model: 'gpt-4o'}, 'nothing configured to move to: the given vision model stays')
+    })
+
+    it('takes provider-qualified defaults, and without dates never retires anything', () => {
+      const models = createDefaultModels({textModel: llama, settings: {visionModel: 'nebius:Qwen/Qwen2.5-VL-72B-Instruct'}, now: () => new Date('2030-01-01T00:00:00Z')})
+      assert.deepEqual([models.current().textModel, models.current().visionModel], [llama, {provider: 'nebius', model: 'Qwen/Qwen2.5-VL-72B-Instruct'}])
+      const undated = createDefaultModels({settings: {}, now: () => new Date('2030-01-01T00:00:00Z')})
+      assert.deepEqual([undated.current().textModel.model, undated.isRetired('ft:gpt-4o-mini-2024-07-18:acme::abc')], ['gpt-4o-mini', false])
     })
   })
 
@@ -188,6 +211,21 @@ describe('router', () => {
       const rescued = await router.chat(client, {messages: [{role: 'user', content: 'still there?'}]})
       const event = await fallback
       assert.deepEqual([rescued.completion.model, rescued.model, rescued.fallbackFrom, event.from, event.to], ['gpt-4o-mini', 'gpt-4o-mini', model, model, 'gpt-4o-mini'])
+    })
+
+    it('stops choosing a promoted or pinned model from its shutdown date: the configured default serves, and chat() calls it', async () => {
+      const model = await passedModel(t.sql, openai.standin, 'ret')
+      await promoteModel(deps, {model, actor})
+      let clock = new Date('2027-01-13T12:00:00Z')
+      const env = {LOOPFT_DEFAULT_TEXT_MODEL: 'gpt-4.1-nano'}
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000, shutdownDates: listShutdownDates({models: {}, providerCutoffs: {}, retirements: {openai: {'gpt-4.1-nano-2025-04-14': {shutdownDate: '2030-01-01'}}}}), now: () => clock, env})
+      assert.deepEqual(router.selectModel({}), {model, reason: {rule: 'promoted', configVersion: 1}})
+      clock = new Date('2027-01-14T00:00:00Z')
+      assert.deepEqual(router.selectModel({}), {model: 'gpt-4.1-nano', reason: {rule: 'retired', configVersion: 1, retiredModel: model}})
+      const answered = await router.chat(openai.client({maxRetries: 0}), {messages: [{role: 'user', content: 'hello'}]})
+      assert.deepEqual([answered.completion.model, answered.reason.rule, answered.fallbackFrom], ['gpt-4.1-nano', 'retired', null])
+      const pinned = await open({sql: t.sql}, {pollIntervalMs: 600_000, shutdownDates: listShutdownDates(), now: () => clock, env: {LOOPFT_TEXT_MODEL: 'gpt-4o', LOOPFT_DEFAULT_TEXT_MODEL: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'}})
+      assert.deepEqual(pinned.selectModel({}), {model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', reason: {rule: 'retired', configVersion: 1, retiredModel: 'gpt-4o'}})
     })
 
     it('chat() does not hide a 404 for a model loopft did not choose', async () => {
