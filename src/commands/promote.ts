@@ -6,7 +6,7 @@ import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 
 export default class Promote extends LoopftCommand {
   static summary = 'Serve MODEL to the chat app, or to a canary share of its conversations.'
-  static description = `Preflight first: a model past its shutdown date in the catalog is refused (exit 18, whatever --force says); the model must answer with the chat app's own key and base URL (OPENAI_API_KEY, OPENAI_BASE_URL), and its evaluation must have passed; a failed or missing evaluation needs --force with --reason.
+  static description = `Preflight first: a model past its shutdown date in the catalog is refused (exit 20, whatever --force says); the model must answer with the chat app's own key and base URL (OPENAI_API_KEY, OPENAI_BASE_URL), and its evaluation must have passed; a failed or missing evaluation needs --force with --reason.
 Then, in one transaction, the serving config, the history and the model statuses change and every router swaps at once (NOTIFY loopft_serving).
 Promoting the model that already serves changes nothing and says so. Off a terminal, pass --yes.`
   static examples = [

@@ -145,7 +145,7 @@ describe('serving', () => {
     it('promotes an OpenAI fine-tune up to its last day and refuses it from 00:00 UTC on the shutdown date, even forced', async () => {
       const model = await passedModel(t.sql, openai.standin, 'last', 'openai')
       await assert.rejects(promoteModel(at('2027-01-14T00:00:00Z'), {model, force: true, reason: 'try', actor}), (error: {code?: string; exitCode?: number; message?: string; details?: {successor?: string}}) =>
-        error.code === 'MODEL_RETIRED' && error.exitCode === 18 && error.message === `openai:${model} was shut down on 2027-01-14` && error.details?.successor === 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct')
+        error.code === 'MODEL_RETIRED' && error.exitCode === 20 && error.message === `openai:${model} was shut down on 2027-01-14` && error.details?.successor === 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct')
       assert.deepEqual([openai.standin.requests.length, await readServingConfig(t.sql), (await readHistory(t.sql)).length], [0, {model: null, canary: null, version: 0}, 0])
       const change = await promoteModel(at('2027-01-13T23:59:59Z'), {model, actor})
       assert.deepEqual([change.outcome, (await readServingConfig(t.sql)).model], ['changed', model])
