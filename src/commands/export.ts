@@ -8,9 +8,11 @@ import type {ExportResult} from '../lib/export/index.js'
 
 export default class Export extends LoopftCommand {
   static summary = 'Export a window of conversations as redacted OpenAI fine-tuning JSONL (daily file + de-duplicated master).'
+  static description = 'An example in which the verify pass still finds possible PII after redaction is left out of the files, counted (skipped.pii_suspected) and kept for review (loopft quarantine); the run exits 0 with a warning. With --strict (or LOOPFT_VERIFY=strict) any find fails the run instead: exit 13, nothing published.'
   static examples = [
     '<%= config.bin %> export --since 24h',
     '<%= config.bin %> export --since last --json',
+    '<%= config.bin %> export --since 24h --strict',
     '<%= config.bin %> export --since 2026-11-01T00:00:00Z --until 2026-11-02T00:00:00Z --out ./exports',
   ]
 
@@ -20,12 +22,13 @@ export default class Export extends LoopftCommand {
     out: settingFlag('outDir', 'output directory'),
     'max-bytes': settingFlag('maxBytes', 'size limit of each file; the master starts a new numbered part past it'),
     'system-prompt': settingFlag('systemPrompt', 'system message to put first in every example'),
+    strict: Flags.boolean({description: 'fail the run (exit 13, nothing published) when verify finds anything, instead of quarantining those examples; default from LOOPFT_VERIFY', allowNo: true}),
     'database-url': sharedFlags['database-url'],
   }
 
   async run(): Promise<ExportResult> {
     const {flags} = await this.parse(Export)
-    const config = this.loadConfig({databaseUrl: flags['database-url'], outDir: flags.out, maxBytes: flags['max-bytes'], systemPrompt: flags['system-prompt']})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], outDir: flags.out, maxBytes: flags['max-bytes'], systemPrompt: flags['system-prompt'], verify: flags.strict === undefined ? undefined : flags.strict ? 'strict' : 'quarantine'})
     const database = await this.openDatabase(config)
     const progress = this.progress('exporting conversations')
     try {
@@ -35,6 +38,7 @@ export default class Export extends LoopftCommand {
         onProgress: (p) => progress.update(`exporting: ${p.messagesRead} messages, ${p.conversations} conversations, ${p.examples} examples`),
       })
       progress.succeed(`exported ${result.examplesWritten} examples from ${result.messagesRead} messages`)
+      for (const warning of result.warnings) process.stderr.write(`loopft: warning: ${warning}\n`)
       this.log(renderExport(this.terminal, result))
       return result
     } catch (error) {
@@ -58,5 +62,6 @@ function renderExport(terminal: LoopftCommand['terminal'], result: ExportResult)
     ['master files', result.masterFiles.join(', ') || '(unchanged)'],
     ['redactions', counts(result.redactions)],
     ['skipped', counts(result.skipped)],
+    ['quarantined', result.quarantine.examples === 0 ? 'none' : `${result.quarantine.examples} example(s): ${counts(result.quarantine.findings)} (loopft quarantine --run ${result.id})`],
   ])
 }

@@ -34,6 +34,7 @@ function render(receipt: ForgetReceipt, terminal: Terminal): string {
     ['tombstone', receipt.dryRun ? 'not written (dry run)' : `recorded ${receipt.forgottenAt ?? ''}${receipt.alreadyForgotten ? ' (by an earlier run)' : ''}`],
     [`messages ${verb}`, receipt.messagesDeleted],
     [`examples ${verb}`, receipt.examplesDeleted],
+    [`quarantined ${verb}`, receipt.quarantinedDeleted],
     [`uploads ${verb}`, receipt.apiFilesDeleted.join(' ') || 'none'],
   ])
   const files = receipt.files.map((scan) => [scan.location, scan.linesRemoved, scan.archived ? 'gzip archive' : ''])

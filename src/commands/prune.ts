@@ -6,11 +6,11 @@ import {dryRunReport, executePrune, planPrune, pruneFailure, type PruneReport} f
 
 export default class Prune extends LoopftCommand {
   static summary = 'Delete old fine-tuned models (never the promoted, canary, rollback or evaluated one) and archive old export files.'
-  static description = 'Models older than --models-older-than are deleted on the provider with their uploaded training files and marked deleted in the registry. Export files older than --archive-older-than are gzipped into the archive directory, verified, then removed; the current master part stays. A partial failure exits 16 with a report; run prune again to finish.'
+  static description = 'Models older than --models-older-than are deleted on the provider with their uploaded training files and marked deleted in the registry. Export files older than --archive-older-than are gzipped into the archive directory, verified, then removed; the current master part stays. Quarantined examples (loopft quarantine) older than --archive-older-than are deleted. A partial failure exits 16 with a report; run prune again to finish.'
   static examples = ['<%= config.bin %> prune --dry-run', '<%= config.bin %> prune --models-older-than 60d --yes --json']
   static flags = {
     'models-older-than': Flags.string({description: 'delete fine-tuned models created longer ago than this', default: '90d'}),
-    'archive-older-than': Flags.string({description: 'archive export files older than this', default: '180d'}),
+    'archive-older-than': Flags.string({description: 'archive export files, and delete quarantined examples, older than this', default: '180d'}),
     ...sharedFlags,
   }
 
@@ -21,8 +21,8 @@ export default class Prune extends LoopftCommand {
     const db = await this.openDatabase(config)
     const deps = {db, outDir: config.outDir, archiveDir: config.archiveDir}
     const plan = await planPrune(deps, limits)
-    const work = plan.models.length + plan.files.length + plan.archive.length
-    if (flags['dry-run'] || work === 0 || !(await this.confirm(`Delete ${plan.models.length} model(s) and ${plan.files.length} leftover file(s), archive ${plan.archive.length} export file(s)?`, flags.yes))) {
+    const work = plan.models.length + plan.files.length + plan.archive.length + plan.quarantine.examples
+    if (flags['dry-run'] || work === 0 || !(await this.confirm(`Delete ${plan.models.length} model(s), ${plan.files.length} leftover file(s) and ${plan.quarantine.examples} quarantined example(s), archive ${plan.archive.length} export file(s)?`, flags.yes))) {
       this.log(render(dryRunReport(plan), this.terminal))
       return dryRunReport(plan)
     }
@@ -43,10 +43,12 @@ function render(report: PruneReport, terminal: Terminal): string {
       ...plan.models.map((model) => [planned('delete model'), model.name, `${model.status}, created ${model.createdAt}; files: ${model.files.join(' ') || 'none'}`]),
       ...plan.files.map((file) => [planned('delete file'), file, 'left over from an earlier prune']),
       ...plan.archive.map((file) => [planned('archive'), file.path, `→ ${file.archivePath}`]),
+      ...(plan.quarantine.examples > 0 ? [[planned('delete quarantined'), `${plan.quarantine.examples} example(s)`, `recorded before ${plan.quarantine.recordedBefore}`]] : []),
     ]
     : [
       ...report.deletedModels.map((name) => ['deleted model', name, '']),
       ...report.deletedFiles.map((file) => ['deleted file', file, '']),
+      ...(report.quarantinedDeleted > 0 ? [['deleted quarantined', `${report.quarantinedDeleted} example(s)`, `recorded before ${plan.quarantine.recordedBefore}`]] : []),
       ...report.archived.map((file) => ['archived', file.path, `→ ${file.archivePath} (${file.archiveBytes} of ${file.bytes} bytes, sha256 verified)`]),
       ...report.skipped.map((skip) => ['skipped', skip.name, skip.reason]),
       ...report.failures.map((failure) => [`FAILED ${failure.kind}`, failure.item, `${failure.code}: ${failure.message}`]),

@@ -1,5 +1,6 @@
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
+import {formatRate, QUARANTINE_WARN_RATE} from '../lib/export/quarantine-ledger.js'
 import {readStatus, type LoopStatus} from '../lib/operations/status.js'
 
 export default class Status extends LoopftCommand {
@@ -14,9 +15,13 @@ export default class Status extends LoopftCommand {
     const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
     const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(value < 1 ? 4 : 2)}`)
     const day = (value: Date | string | null) => (value === null ? '' : new Date(value).toISOString().slice(0, 16).replace('T', ' '))
+    if (status.quarantine.aboveWarnRate) {
+      process.stderr.write(`loopft: warning: export quarantined ${formatRate(status.quarantine)}, above ${QUARANTINE_WARN_RATE * 100}%: review them with loopft quarantine and report the pattern\n`)
+    }
     this.log([
       'Export runs',
-      renderTable(this.terminal, ['id', 'status', 'window end', 'examples', 'error'], status.exportRuns.map((run) => [run.id, run.status, day(run.windowEnd), run.examplesWritten, run.error])),
+      renderTable(this.terminal, ['id', 'status', 'window end', 'examples', 'quarantined', 'error'], status.exportRuns.map((run) => [run.id, run.status, day(run.windowEnd), run.examplesWritten, run.skipped.pii_suspected ?? 0, run.error])),
+      `quarantined: ${formatRate(status.quarantine)}`,
       '',
       'Fine-tuning jobs',
       renderTable(this.terminal, ['job', 'status', 'base', 'examples', 'estimate', 'actual', 'model'], status.jobs.map((job) => [

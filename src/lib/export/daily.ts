@@ -37,6 +37,7 @@ export async function runConfiguredExport(db: Database, config: LoopftConfig, op
     redaction: {allow: config.redactAllow, placeholder: config.redactPlaceholder, ...options.redaction, pseudonymKey: config.pseudonymKey},
     workers: options.workers ?? config.exportWorkers,
     goldKeys,
+    verify: config.verify,
     onProgress: options.onProgress,
   })
 }

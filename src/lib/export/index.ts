@@ -2,12 +2,13 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {TransactionSql} from 'postgres'
 import {connectServer, type Database, type Sql} from '../db/connection.js'
-import {LoopftError} from '../errors.js'
+import {isLoopftError, LoopftError} from '../errors.js'
 import {withRunLock} from '../db/run-locks.js'
 import {loadTombstones} from '../ingest/tombstones.js'
 import type {RedactOptions, Redactor} from '../redact/index.js'
 import {dailyFileTakenByOtherRun, failRun, readRun, startRun, type ExportRunRecord} from './ledger.js'
 import {PartWriter} from './part-writer.js'
+import {clearQuarantined, RunQuarantine, type QuarantineSummary} from './quarantine-ledger.js'
 import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink} from './sink.js'
 import {addTally, emptyTally, type ProcessedBatch, type Tally} from './process.js'
@@ -36,6 +37,8 @@ export interface ExportOptions {
   goldKeys?: ReadonlySet<string>
   /** tombstoneHash() of each user erased by forget; default: the tombstones recorded in the database. */
   forgottenUsers?: ReadonlySet<string>
+  /** An example in which verify still finds PII: left out and recorded (quarantine, the default), or the run fails and publishes nothing (strict). */
+  verify?: 'quarantine' | 'strict'
   now?: Date
   onProgress?: (progress: ExportProgress) => void
 }
@@ -50,6 +53,9 @@ export interface ExportResult extends ExportRunRecord {
   window: {start: string; end: string; startFrom: ExportWindow['startFrom']}
   examplesTooLarge: number
   examplesSplit: number
+  /** Examples left out because verify found something (also skipped.pii_suspected); review them with loopft quarantine. */
+  quarantine: QuarantineSummary
+  warnings: string[]
 }
 
 /**
@@ -67,19 +73,25 @@ export async function exportConversations(db: Database, options: ExportOptions):
     const forgottenUsers = options.forgottenUsers ?? (await loadTombstones(db.sql))
     const runId = await startRun(db.sql, window, options.outDir)
     const tally = emptyTally()
+    const quarantine = new RunQuarantine(runId, options.verify === 'strict')
     try {
-      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(db, tx, runId, window, {...options, forgottenUsers}, tally))
+      const {pending, tooLarge} = await db.sql.begin((tx) => writeRun(db, tx, runId, window, {...options, forgottenUsers}, tally, quarantine))
       await publishFiles(db.sql, runId, pending)
       const record = await readRun(db.sql, runId)
-      return {...record, window: {start: window.start.toISOString(), end: window.end.toISOString(), startFrom: window.startFrom}, examplesTooLarge: tooLarge, examplesSplit: tally.examplesSplit}
+      return {
+        ...record, window: {start: window.start.toISOString(), end: window.end.toISOString(), startFrom: window.startFrom}, examplesTooLarge: tooLarge, examplesSplit: tally.examplesSplit,
+        quarantine: quarantine.summary, warnings: quarantineWarnings(quarantine.summary, runId),
+      }
     } catch (error) {
+      if (isLoopftError(error, 'PII_SURVIVED')) await quarantine.recordHeld(db.sql).catch(() => {})
       await failRun(db.sql, runId, (error as Error).message, {verifyFindings: tally.verifyFindings}).catch(() => {})
       throw error
     }
   })
 }
 
-async function writeRun(db: Database, tx: TransactionSql, runId: number, window: ExportWindow, options: ExportOptions, tally: Tally) {
+async function writeRun(db: Database, tx: TransactionSql, runId: number, window: ExportWindow, options: ExportOptions, tally: Tally, quarantine: RunQuarantine) {
+  await clearQuarantined(tx, runId)
   const dailyBase = await dailyFileBase(tx, options.outDir, window, runId)
   const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false, hashParts: true})
   const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true, hashParts: false})
@@ -91,14 +103,14 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
     const copySql = db.server === undefined ? undefined : connectServer(db.server, 1)
     try {
       const source = copySql === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copySql, window)
-      await processConversations(source, options, processor, sink, tally)
+      await processConversations(source, options, processor, sink, tally, quarantine, tx)
     } finally {
       // The COPY has ended or failed by now: close at once, rather than wait for a stream nobody reads any more.
       await copySql?.end({timeout: 0})
     }
-    if (tally.verifyFindings > 0) {
-      throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) after redaction; no file was published`, {
-        suggestion: 'report the pattern (loopft redact --stats on a sample) so the redactor learns it',
+    if (options.verify === 'strict' && tally.verifyFindings > 0) {
+      throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) in ${quarantine.summary.examples} example(s) after redaction; no file was published (strict)`, {
+        suggestion: `review them with: loopft quarantine --run ${runId}; report the pattern so the redactor learns it`,
       })
     }
     const written = await sink.close()
@@ -110,7 +122,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
         messages_read = ${tally.messagesRead}, conversations = ${tally.conversations},
         examples_written = ${sink.counts.written}, examples_duplicate = ${sink.counts.alreadyInMaster + sink.counts.duplicateInRun},
         redactions = ${tx.json(tally.redactions)}, skipped = ${tx.json({...tally.skipped, ...(sink.counts.tooLarge > 0 ? {example_too_large: sink.counts.tooLarge} : {})})},
-        verify_findings = 0,
+        verify_findings = ${tally.verifyFindings},
         pending_files = ${tx.json([...written.daily.files, ...written.master.files] as never)}
       where id = ${runId}`
     return {pending: [...written.daily.files, ...written.master.files], tooLarge: sink.counts.tooLarge}
@@ -127,12 +139,13 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
  * in submission order, so files are identical whatever the number of workers,
  * and at most a few batches are in flight, so memory stays flat.
  */
-async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally): Promise<void> {
+async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally, quarantine: RunQuarantine, tx: TransactionSql): Promise<void> {
   const inFlight: Array<Promise<ProcessedBatch>> = []
   const maxInFlight = BATCHES_PER_WORKER * Math.max(1, options.workers ?? 0)
   const consumeOldest = async () => {
-    const {utf8, lines, tally: delta} = await inFlight.shift()!
+    const {utf8, lines, tally: delta, quarantined} = await inFlight.shift()!
     addTally(tally, delta)
+    await quarantine.add(tx, quarantined)
     let offset = 0
     for (const line of lines) {
       await sink.add(line, utf8.subarray(offset, offset + line.byteLength))
@@ -145,6 +158,12 @@ async function processConversations(source: AsyncIterable<SourceBatch>, options:
     while (inFlight.length > maxInFlight) await consumeOldest()
   }
   while (inFlight.length > 0) await consumeOldest()
+}
+
+function quarantineWarnings(summary: QuarantineSummary, runId: number): string[] {
+  if (summary.examples === 0) return []
+  const types = Object.entries(summary.findings).map(([type, count]) => `${type} ${count}`).join(', ')
+  return [`${summary.examples} example(s) quarantined: the verify pass still found possible PII after redaction (${types}); they are not in the files. Review them with: loopft quarantine --run ${runId}`]
 }
 
 function createProcessor(options: ExportOptions): ConversationProcessor {

@@ -3,6 +3,7 @@ import {tombstoneHash} from '../ingest/tombstones.js'
 import {decodeSourceRows} from './copy-text.js'
 import {buildExamples, bump, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {LinePacker, type ExampleLine} from './line-packer.js'
+import {findSuspects, quarantineExample, type QuarantinedExample} from './quarantine.js'
 import {admitMessage, groupConversations, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
@@ -14,11 +15,12 @@ export interface ProcessContext {
   maxExampleTokens: number
 }
 
-/** A batch's training lines: their UTF-8 text back to back, and what each one is. */
+/** A batch's training lines: their UTF-8 text back to back, and what each one is; and the examples held back for review. */
 export interface ProcessedBatch {
   utf8: Uint8Array<ArrayBuffer>
   lines: ExampleLine[]
   tally: Tally
+  quarantined: QuarantinedExample[]
 }
 
 /** What a batch adds to the run's counts. */
@@ -52,22 +54,24 @@ export function addTally(into: Tally, from: Tally): void {
  */
 export function processBatch(batch: SourceBatch, context: ProcessContext): ProcessedBatch {
   const tally = emptyTally()
+  const quarantined: QuarantinedExample[] = []
   const packer = new LinePacker()
   const conversations = 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
   for (const conversation of conversations) {
     tally.messagesRead += conversation.rows.length
     tally.conversations += 1
-    for (const messages of processConversation(conversation, context, tally)) packer.add(messages, conversation.conversationId, [...conversation.userIds])
+    for (const messages of processConversation(conversation, context, tally, quarantined)) packer.add(messages, conversation.conversationId, [...conversation.userIds])
   }
-  return {...packer.finish(), tally}
+  return {...packer.finish(), tally, quarantined}
 }
 
 /**
  * One conversation → the messages of its training lines: admit, sanitise and redact each
  * message, build (and split) examples, drop gold prompts, and verify every
- * output message; an example with a finding is held back and counted.
+ * output message; an example with a finding is held back, counted (pii_suspected) and
+ * handed to `quarantined` with its finds masked.
  */
-function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally): TrainingMessage[][] {
+function processConversation(conversation: SourceConversation, context: ProcessContext, tally: Tally, quarantined: QuarantinedExample[]): TrainingMessage[][] {
   if (isForgotten(conversation, context.forgottenUsers)) {
     bump(tally.skipped, 'forgotten_user', conversation.rows.length)
     return []
@@ -76,14 +80,17 @@ function processConversation(conversation: SourceConversation, context: ProcessC
   for (const reason in built.skipped) bump(tally.skipped, reason, built.skipped[reason])
   if (built.split) tally.examplesSplit += 1
   const accepted: TrainingMessage[][] = []
-  for (const messages of built.examples) {
+  for (let exampleIndex = 0; exampleIndex < built.examples.length; exampleIndex += 1) {
+    const messages = built.examples[exampleIndex]
     if (context.isGoldPrompt !== undefined && messages.some((message) => message.role === 'user' && context.isGoldPrompt!(message.content))) {
       bump(tally.skipped, 'gold_prompt')
       continue
     }
-    const findings = countFindings(messages, context.redactor)
-    if (findings > 0) {
-      tally.verifyFindings += findings
+    const finds = findSuspects(messages, context.redactor)
+    if (finds !== undefined) {
+      tally.verifyFindings += finds.length
+      bump(tally.skipped, 'pii_suspected')
+      quarantined.push(quarantineExample(conversation.conversationId, exampleIndex, [...conversation.userIds], messages, finds))
       continue
     }
     accepted.push(messages)
@@ -112,10 +119,4 @@ function admittedMessages(conversation: SourceConversation, redactor: Redactor, 
     admitted.push({role: verdict.role, content: redacted.text})
   }
   return admitted
-}
-
-function countFindings(messages: TrainingMessage[], redactor: Redactor): number {
-  let findings = 0
-  for (const message of messages) if (message.role !== 'system') findings += redactor.verify(message.content).length
-  return findings
 }

@@ -6,6 +6,7 @@ import type {Database, Sql} from '../db/connection.js'
 import {toLoopftError} from '../error-translation.js'
 import {LoopftError} from '../errors.js'
 import {readMigrations} from '../db/migrate.js'
+import {formatRate, readQuarantineRate, QUARANTINE_WARN_RATE} from '../export/quarantine-ledger.js'
 import {providerName} from '../training/openai-provider.js'
 import type {TrainingProvider} from '../training/provider.js'
 import {findFineTunesShutdown} from '../training/model-retirement.js'
@@ -69,6 +70,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorResult> {
   await checkRetirements(sql, deps.config, catalog?.overrides, now, add)
   await checkDisk(deps, add)
   if (sql !== undefined) await checkRecency(sql, now, add)
+  if (sql !== undefined) await checkQuarantine(sql, now, add)
   return {ok: checks.every((check) => check.status !== 'fail'), checks}
 }
 
@@ -182,6 +184,13 @@ async function nearestExisting(directory: string): Promise<string> {
     if (await fs.stat(current).then(() => true, () => false)) return current
     if (path.dirname(current) === current) return current
   }
+}
+
+/** Export leaves out what verify still finds: a rate above the threshold means the redactor misses a pattern in this traffic. */
+async function checkQuarantine(sql: Sql, now: Date, add: Add): Promise<void> {
+  const rate = await readQuarantineRate(sql, now)
+  if (rate.aboveWarnRate) add('quarantine', 'warn', `${formatRate(rate)}: above ${QUARANTINE_WARN_RATE * 100}%`, 'review them with loopft quarantine and report the pattern the redactor misses')
+  else add('quarantine', 'ok', formatRate(rate))
 }
 
 async function checkRecency(sql: Sql, now: Date, add: Add): Promise<void> {

@@ -28,6 +28,8 @@ export interface ForgetReceipt {
   forgottenAt: string | null
   messagesDeleted: number
   examplesDeleted: number
+  /** Their examples that export quarantined for review (loopft quarantine). */
+  quarantinedDeleted: number
   files: FileScan[]
   apiFilesDeleted: string[]
   /** Fine-tuned models whose training data included the user: retire or retrain them. */
@@ -40,9 +42,9 @@ export interface ForgetReceipt {
  * 1. records the tombstone first, so no import or export brings them back even if a later step fails;
  * 2. removes their examples from every daily, master, archived and training dataset file;
  * 3. deletes uploaded training files that contained them on the provider;
- * 4. deletes their messages (and the unattributed messages of their conversations) and, once
- *    nothing failed, their lineage rows. With failures the lineage stays, so running forget
- *    again finishes the job.
+ * 4. deletes their messages (and the unattributed messages of their conversations), the
+ *    examples export quarantined for them and, once nothing failed, their lineage rows. With
+ *    failures the lineage stays, so running forget again finishes the job.
  */
 export async function forgetUser(deps: ForgetDeps, userId: string, options: {dryRun: boolean}): Promise<ForgetReceipt> {
   if (userId.trim() === '') throw new LoopftError('USAGE', 'the user id is empty')
@@ -65,6 +67,7 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
       forgottenAt: null,
       messagesDeleted: 0,
       examplesDeleted: 0,
+      quarantinedDeleted: 0,
       files: files.filter((scan) => scan.linesRemoved > 0),
       apiFilesDeleted: [],
       models: jobs.models,
@@ -73,6 +76,8 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
     if (options.dryRun) {
       receipt.messagesDeleted = (await messagesOf(sql, userId)).count
       receipt.examplesDeleted = examples.length
+      const [{count}] = await sql<{count: number}[]>`select count(*)::int as count from loopft_quarantined_examples where user_ids @> array[${userId}]::text[]`
+      receipt.quarantinedDeleted = count
       receipt.apiFilesDeleted = jobs.files
       return receipt
     }
@@ -90,6 +95,7 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
       receipt.messagesDeleted = (await tx`
         delete from conversation_messages where user_id = ${userId}
           or (user_id is null and conversation_id in (select conversation_id from conversation_messages where user_id = ${userId}))`).count
+      receipt.quarantinedDeleted = (await tx`delete from loopft_quarantined_examples where user_ids @> array[${userId}]::text[]`).count
       if (receipt.failures.length === 0) receipt.examplesDeleted = (await tx`delete from loopft_examples where sha256 = any(${[...hashes]})`).count
       const [row] = await tx<{forgotten_at: Date}[]>`
         update loopft_tombstones set receipt = jsonb_set(receipt, '{runs}', coalesce(receipt->'runs', '[]'::jsonb) || ${tx.json([summary(receipt)] as never)})
@@ -150,6 +156,7 @@ function summary(receipt: ForgetReceipt): Record<string, unknown> {
     at: new Date().toISOString(),
     messagesDeleted: receipt.messagesDeleted,
     examplesDeleted: receipt.examplesDeleted,
+    quarantinedDeleted: receipt.quarantinedDeleted,
     files: receipt.files.map((scan) => ({file: scan.file, linesRemoved: scan.linesRemoved})),
     apiFilesDeleted: receipt.apiFilesDeleted,
     models: receipt.models.map((model) => model.name),

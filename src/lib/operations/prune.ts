@@ -41,6 +41,8 @@ export interface PrunePlan {
   /** Files of models deleted earlier whose deletion failed: retried now. */
   files: string[]
   archive: ArchiveCandidate[]
+  /** Examples export quarantined longer ago than the archive age: their rows are deleted. */
+  quarantine: {recordedBefore: string; examples: number}
 }
 
 export interface PruneFailure {
@@ -56,6 +58,7 @@ export interface PruneReport {
   deletedModels: string[]
   deletedFiles: string[]
   archived: ArchivedFile[]
+  quarantinedDeleted: number
   /** Planned models protected by the time the work ran (e.g. promoted meanwhile). */
   skipped: Array<{name: string; reason: string}>
   failures: PruneFailure[]
@@ -71,6 +74,8 @@ export async function planPrune(deps: PruneDeps, options: PruneOptions): Promise
     select name, status, created_at from loopft_models where status <> 'deleted' and created_at < ${before} order by created_at, name`
   const doomed = old.filter((model) => !protections.has(model.name))
   const files = await filesOf(deps.db, doomed.map((model) => model.name))
+  const quarantineBefore = new Date(now.getTime() - options.archiveOlderThanMs)
+  const [{quarantined}] = await sql<{quarantined: number}[]>`select count(*)::int as quarantined from loopft_quarantined_examples where created_at < ${quarantineBefore}`
   return {
     at: now.toISOString(),
     modelsCreatedBefore: before.toISOString(),
@@ -78,6 +83,7 @@ export async function planPrune(deps: PruneDeps, options: PruneOptions): Promise
     keptModels: old.filter((model) => protections.has(model.name)).map((model) => ({name: model.name, reason: protections.get(model.name) as string})),
     files: [...new Set([...(await filesOf(deps.db, await deletedModelNames(deps.db))).values()].flat())],
     archive: await findArchivable(deps, {olderThanMs: options.archiveOlderThanMs, now}),
+    quarantine: {recordedBefore: quarantineBefore.toISOString(), examples: quarantined},
   }
 }
 
@@ -86,11 +92,11 @@ export async function planPrune(deps: PruneDeps, options: PruneOptions): Promise
  * lock, so no export appends meanwhile). Each item is finished or left as it
  * was: a model is marked deleted only once the provider deleted it, a file is
  * recorded only once deleted, an original removed only after its archive
- * verified. Failures are collected, never thrown: run prune again to retry.
+ * verified; quarantined examples past the archive age are deleted. Failures are collected, never thrown: run prune again to retry.
  */
 export async function executePrune(deps: PruneDeps, plan: PrunePlan): Promise<PruneReport> {
   return withRunLock(deps.db, 'prune', async () => {
-    const report: PruneReport = {dryRun: false, plan, deletedModels: [], deletedFiles: [], archived: [], skipped: [], failures: []}
+    const report: PruneReport = {dryRun: false, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, skipped: [], failures: []}
     const protections = await protectedModels(deps.db.sql)
     const api = plan.models.length + plan.files.length > 0 ? requireApi(deps) : undefined
     for (const model of plan.models) {
@@ -118,12 +124,15 @@ export async function executePrune(deps: PruneDeps, plan: PrunePlan): Promise<Pr
         }
       })
     }
+    if (plan.quarantine.examples > 0) {
+      report.quarantinedDeleted = (await deps.db.sql`delete from loopft_quarantined_examples where created_at < ${plan.quarantine.recordedBefore}`).count
+    }
     return report
   })
 }
 
 export function dryRunReport(plan: PrunePlan): PruneReport {
-  return {dryRun: true, plan, deletedModels: [], deletedFiles: [], archived: [], skipped: [], failures: []}
+  return {dryRun: true, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, skipped: [], failures: []}
 }
 
 /** The failure for a report with failures: PARTIAL, carrying the report. */
