@@ -26,7 +26,7 @@ describe('loopft doctor', () => {
     assert.equal(result.status, 0, result.stdout)
     assert.equal(result.json.ok, true)
     assert.deepEqual(result.json.checks.map((check: {name: string}) => check.name),
-      ['database', 'catalog', 'api', 'fine-tuning', 'provider cut-off', 'base model shutdown', 'default text model', 'default vision model', 'disk', 'last export', 'last tune', 'last evaluation'])
+      ['database', 'catalog', 'api', 'fine-tuning', 'provider cut-off', 'base model shutdown', 'default text model', 'default vision model', 'disk', 'last export', 'last tune', 'last evaluation', 'quarantine'])
     assert.ok(result.json.checks.every((check: {status: string; detail: string}) => ['ok', 'warn', 'fail'].includes(check.status) && check.detail !== ''))
   })
 

@@ -45,11 +45,28 @@ describe('runDoctor', () => {
     const result = await runDoctor(deps({apiKey: 'sk-test', now: () => new Date('2026-06-01T00:00:00Z')}))
     assert.deepEqual(byName(result), {
       database: 'ok', catalog: 'ok', api: 'ok', 'fine-tuning': 'ok', 'provider cut-off': 'ok', 'base model shutdown': 'ok',
-      'default text model': 'ok', 'default vision model': 'ok', disk: 'ok', 'last export': 'warn', 'last tune': 'warn', 'last evaluation': 'warn',
+      'default text model': 'ok', 'default vision model': 'ok', disk: 'ok', 'last export': 'warn', 'last tune': 'warn', 'last evaluation': 'warn', quarantine: 'ok',
     })
     assert.equal(result.ok, true)
     assert.ok(result.checks.every((check) => check.status === 'ok' || check.fix !== null), 'every warn and fail says what to do')
     assert.deepEqual(openai.standin.requests.filter((request) => request.method !== 'GET'), [])
+  })
+
+  it('warns when export quarantined more than 0.1% of the last week\'s examples, and says how to review them', async () => {
+    const exportRun = (key: string, written: number, quarantined: number) => t.sql`
+      insert into loopft_export_runs (idempotency_key, status, window_start, window_end, out_dir, examples_written, skipped, finished_at)
+      values (${key}, 'succeeded', now() - interval '1 day', now(), '/x', ${written}, ${t.sql.json({pii_suspected: quarantined})}, now())`
+    try {
+      await exportRun('q1', 9990, 10)
+      const low = find(await runDoctor(deps({apiKey: 'sk-test'})), 'quarantine')
+      assert.deepEqual([low.status, low.detail.startsWith('10 of 10000 examples (0.10%) in 1 run(s)')], ['ok', true])
+      await exportRun('q2', 990, 10)
+      const high = find(await runDoctor(deps({apiKey: 'sk-test'})), 'quarantine')
+      assert.deepEqual([high.status, high.detail.startsWith('20 of 11000 examples (0.18%) in 2 run(s)')], ['warn', true])
+      assert.match(high.fix ?? '', /loopft quarantine/)
+    } finally {
+      await t.sql`delete from loopft_export_runs where idempotency_key in ('q1', 'q2')`
+    }
   })
 
   it('fails without a key, and with a key the API rejects', async () => {
