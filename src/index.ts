@@ -14,6 +14,7 @@ export {redactStream, redactFile} from './lib/redact/stream.js'
 export {importConversations, type ImportOptions, type ImportResult} from './lib/ingest/import.js'
 export {exportConversations, type ExportOptions, type ExportResult} from './lib/export/index.js'
 export {runConfiguredExport} from './lib/export/daily.js'
+export {reviewQuarantine, readQuarantineRate, type QuarantineReview, type QuarantineRate} from './lib/export/quarantine-ledger.js'
 export {countExampleTokens} from './lib/training/token-count.js'
 
 export {getModelInfo, trainingCost, inferenceCost, PROVIDER_CUTOFFS} from './lib/training/model-catalog.js'

@@ -8,6 +8,7 @@ import {loadTombstones} from '../ingest/tombstones.js'
 import type {RedactOptions, Redactor} from '../redact/index.js'
 import {dailyFileTakenByOtherRun, failRun, readRun, startRun, type ExportRunRecord} from './ledger.js'
 import {PartWriter} from './part-writer.js'
+import type {QuarantinedExample} from './quarantine.js'
 import {clearQuarantined, RunQuarantine, type QuarantineSummary} from './quarantine-ledger.js'
 import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink} from './sink.js'
@@ -103,7 +104,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
     const copySql = db.server === undefined ? undefined : connectServer(db.server, 1)
     try {
       const source = copySql === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copySql, window)
-      await processConversations(source, options, processor, sink, tally, quarantine, tx)
+      await processConversations(source, options, processor, sink, tally, (examples) => quarantine.add(tx, examples))
     } finally {
       // The COPY has ended or failed by now: close at once, rather than wait for a stream nobody reads any more.
       await copySql?.end({timeout: 0})
@@ -139,13 +140,13 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
  * in submission order, so files are identical whatever the number of workers,
  * and at most a few batches are in flight, so memory stays flat.
  */
-async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally, quarantine: RunQuarantine, tx: TransactionSql): Promise<void> {
+async function processConversations(source: AsyncIterable<SourceBatch>, options: ExportOptions, processor: ConversationProcessor, sink: ExampleSink, tally: Tally, quarantine: (examples: QuarantinedExample[]) => Promise<void>): Promise<void> {
   const inFlight: Array<Promise<ProcessedBatch>> = []
   const maxInFlight = BATCHES_PER_WORKER * Math.max(1, options.workers ?? 0)
   const consumeOldest = async () => {
     const {utf8, lines, tally: delta, quarantined} = await inFlight.shift()!
     addTally(tally, delta)
-    await quarantine.add(tx, quarantined)
+    await quarantine(quarantined)
     let offset = 0
     for (const line of lines) {
       await sink.add(line, utf8.subarray(offset, offset + line.byteLength))
