@@ -1,8 +1,15 @@
 import {randomBytes} from 'node:crypto'
+import {createWriteStream, type WriteStream} from 'node:fs'
 import fs from 'node:fs/promises'
+import {once} from 'node:events'
 import path from 'node:path'
 
-/** A sibling temporary name: same directory, so the final rename is atomic. */
+/**
+ * Atomic file writes, one way for every writer: a sibling temporary name (same
+ * directory, so the rename is atomic), fsync before the rename, the directory
+ * synced after it, the temporary removed on failure. Crash recovery removes
+ * leftovers by the one name scheme (isTemporaryName).
+ */
 export function temporaryPathFor(finalPath: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
 }
@@ -11,17 +18,50 @@ export function isTemporaryName(name: string): boolean {
   return /^\..+\.tmp-\d+-[0-9a-f]{8}$/.test(name)
 }
 
-/** Writes a whole file atomically: temp, fsync, rename. */
+/** Writes a whole file atomically. */
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
+  await writeStreamAtomic(finalPath, async (stream) => {
+    stream.write(data)
+  })
+}
+
+/**
+ * Atomically writes what `produce` writes into the stream (a pipeline may end
+ * the stream itself); returns what `produce` returns.
+ */
+export async function writeStreamAtomic<T>(finalPath: string, produce: (stream: WriteStream) => Promise<T>): Promise<T> {
   const temporary = temporaryPathFor(finalPath)
-  const handle = await fs.open(temporary, 'w')
+  const stream = createWriteStream(temporary)
+  // Kept from the start: a write can fail (ENOSPC) while produce() is busy elsewhere.
+  let streamError: unknown
+  stream.on('error', (error) => (streamError ??= error))
   try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
+    const result = await produce(stream)
+    if (!stream.writableEnded) stream.end()
+    if (!stream.closed) await once(stream, 'close')
+    if (streamError !== undefined) throw streamError
+    await syncFile(temporary)
+    await fs.rename(temporary, finalPath)
+    await syncDirectory(path.dirname(finalPath))
+    return result
+  } catch (error) {
+    stream.destroy()
+    await fs.rm(temporary, {force: true})
+    throw error
   }
-  await fs.rename(temporary, finalPath)
+}
+
+/** fsync of a file written elsewhere (a stream that is already closed). */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r+')
+  await handle.sync().finally(() => handle.close())
+}
+
+/** Makes a rename durable; some file systems refuse to fsync a directory, which then is no error. */
+export async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fs.open(directory, 'r').catch(() => undefined)
+  if (handle === undefined) return
+  await handle.sync().catch(() => {}).finally(() => handle.close())
 }
 
 export async function fileSize(file: string): Promise<number | undefined> {

@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import type OpenAI from 'openai'
 import {getModelInfo, inferenceCost, loadCatalogOverrides} from '../training/model-catalog.js'
 import type {LoopftConfig} from '../config.js'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
+import {writeFileAtomic} from '../files.js'
 import type {Answer} from './answers.js'
 import {compareMetrics, decideGate, differenceInterval, itemDifference, METRICS, scoreItem, type Comparisons, type GateCheck, type ItemOutcome, type MetricName} from './gate.js'
 import {renderEvaluationReport} from './report.js'
@@ -162,7 +162,7 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   }
   const result: EvaluationResult = {evaluationId: stored.id, createdAt: stored.createdAt.toISOString(), ...body, recordedOnModel}
   if (settings.reportFile !== undefined) {
-    await writeAtomically(settings.reportFile, renderEvaluationReport(result, await listEvaluationHistory(deps.sql)))
+    await writeFileAtomic(settings.reportFile, renderEvaluationReport(result, await listEvaluationHistory(deps.sql)))
     result.reportFile = path.resolve(settings.reportFile)
   }
   return result
@@ -237,11 +237,6 @@ function worstRegressions(outcomes: ItemOutcome[], scores: ReturnType<typeof sco
     }))
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temporary, text)
-  await fs.rename(temporary, file)
-}
 
 function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0)

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream} from 'node:fs'
+import {createReadStream} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {Writable} from 'node:stream'
@@ -7,7 +7,7 @@ import {pipeline} from 'node:stream/promises'
 import {createGunzip, createGzip} from 'node:zlib'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
-import {temporaryPathFor} from '../files.js'
+import {writeStreamAtomic} from '../files.js'
 
 const DAILY_FILE = /^fine_tune_(\d{4}-\d{2}-\d{2})(?:_\d{6})?(?:-\d{4})?\.jsonl$/
 const DAY_MS = 86_400_000
@@ -83,16 +83,7 @@ export async function locateExportFile(sql: Sql, file: string): Promise<{path: s
 }
 
 async function writeGzip(source: string, target: string): Promise<void> {
-  const temporary = temporaryPathFor(target)
-  try {
-    await pipeline(createReadStream(source), createGzip({level: 9}), createWriteStream(temporary))
-    const handle = await fs.open(temporary, 'r+')
-    await handle.sync().finally(() => handle.close())
-    await fs.rename(temporary, target)
-  } catch (error) {
-    await fs.rm(temporary, {force: true})
-    throw error
-  }
+  await writeStreamAtomic(target, (output) => pipeline(createReadStream(source), createGzip({level: 9}), output))
 }
 
 export async function gzipSha256(file: string): Promise<string> {

@@ -1,13 +1,12 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream} from 'node:fs'
-import fs from 'node:fs/promises'
+import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {createGunzip, createGzip} from 'node:zlib'
 import {gzipSha256, locateExportFile, recordArchive} from './export-archive.js'
 import type {Sql} from '../db/connection.js'
-import {temporaryPathFor} from '../files.js'
+import {writeStreamAtomic} from '../files.js'
 
 export interface FileScan {
   /** The export file as the ledger names it. */
@@ -36,17 +35,10 @@ export async function removeLines(sql: Sql, file: string, hashes: ReadonlySet<st
   for await (const line of readLines(located.path, located.gzip)) if (hashes.has(lineHash(line))) linesRemoved += 1
   const scan = {file, location: located.path, archived: located.gzip, linesRemoved}
   if (options.dryRun || linesRemoved === 0) return scan
-  const temporary = temporaryPathFor(located.path)
-  try {
+  await writeStreamAtomic(located.path, (output) => {
     const kept = Readable.from(keptLines(readLines(located.path, located.gzip), hashes))
-    await (located.gzip ? pipeline(kept, createGzip({level: 9}), createWriteStream(temporary)) : pipeline(kept, createWriteStream(temporary)))
-    const handle = await fs.open(temporary, 'r+')
-    await handle.sync().finally(() => handle.close())
-    await fs.rename(temporary, located.path)
-  } catch (error) {
-    await fs.rm(temporary, {force: true})
-    throw error
-  }
+    return located.gzip ? pipeline(kept, createGzip({level: 9}), output) : pipeline(kept, output)
+  })
   if (located.gzip) {
     const bytes = await uncompressedBytes(located.path)
     await recordArchive(sql, file, located.path, await gzipSha256(located.path), bytes)

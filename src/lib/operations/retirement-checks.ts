@@ -2,7 +2,7 @@ import type {LoopftConfig} from '../config.js'
 import type {Sql} from '../db/connection.js'
 import {DEFAULT_PROVIDER, formatModelTarget, parseModelTarget, type ModelTarget} from '../runtime/model-target.js'
 import {readServingConfig} from '../runtime/serving-row.js'
-import {previousModel} from '../serving/promote.js'
+import {previouslyServedModel} from '../serving/previous-model.js'
 import {findModel} from '../serving/registry.js'
 import type {CatalogOverrides} from '../training/model-catalog.js'
 import {findShutdown, SERVING_FAIL_DAYS, type ServableModel} from '../training/model-retirement.js'
@@ -53,7 +53,7 @@ async function servingSlots(sql: Sql): Promise<Slot[]> {
   const named: Array<[string, string | null, (to: ModelTarget) => string]> = [
     ['served model', serving.model, retrain],
     ['canary', serving.canary?.model ?? null, (to) => `loopft rollback drops the canary; then ${retrain(to)}`],
-    ['rollback target', await previousModel(sql), (to) => `${retrain(to)}, so that a rollback lands on a model that answers`],
+    ['rollback target', await previouslyServedModel(sql), (to) => `${retrain(to)}, so that a rollback lands on a model that answers`],
   ]
   const slots: Slot[] = []
   for (const [name, model, move] of named) {

@@ -3,6 +3,7 @@ import {constants} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {LoopftError} from '../errors.js'
+import {writeFileAtomic} from '../files.js'
 import {SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, replaceCrontabBlock, unitName, type ScheduleTarget, type SystemdUnit} from './schedule.js'
 
 export interface RunOutput {
@@ -147,10 +148,8 @@ function crontabLocation(deps: ScheduleDeps): string {
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`
   try {
-    await fs.writeFile(temporary, text)
-    await fs.rename(temporary, file)
+    await writeFileAtomic(file, text)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error
     throw new LoopftError('CONFIG_INVALID', `no permission to write ${file}`, {suggestion: 'run it as root (sudo), or pass --user for systemd user units'})

@@ -1,9 +1,10 @@
 import {once} from 'node:events'
-import {createReadStream, createWriteStream} from 'node:fs'
-import {rename, rm, stat} from 'node:fs/promises'
+import {createReadStream} from 'node:fs'
+import {stat} from 'node:fs/promises'
 import type {Readable, Writable} from 'node:stream'
 import {StringDecoder} from 'node:string_decoder'
 import {LoopftError} from '../errors.js'
+import {writeStreamAtomic} from '../files.js'
 import {PII_TYPES, type RedactionCounts, type Redactor} from './index.js'
 
 export type RedactFormat = 'auto' | 'text' | 'jsonl'
@@ -58,19 +59,7 @@ export async function redactFile(inputPath: string | undefined, outputPath: stri
   }
   const input = fromStdin ? process.stdin : createReadStream(inputPath)
   if (outputPath === undefined || outputPath === '-') return redactStream(input, process.stdout, options)
-  const temporary = `${outputPath}.${process.pid}.tmp`
-  const output = createWriteStream(temporary)
-  try {
-    const result = await redactStream(input, output, options)
-    output.end()
-    await once(output, 'close')
-    await rename(temporary, outputPath)
-    return result
-  } catch (error) {
-    output.destroy()
-    await rm(temporary, {force: true})
-    throw error
-  }
+  return writeStreamAtomic(outputPath, (output) => redactStream(input, output, options))
 }
 
 interface StreamState {

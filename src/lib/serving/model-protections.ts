@@ -1,5 +1,6 @@
 import type {Sql} from '../db/connection.js'
 import {readServingConfig} from '../runtime/serving-row.js'
+import {previouslyServedModel} from './previous-model.js'
 
 /**
  * Models that must never be deleted, each with the reason: what the chat app
@@ -16,10 +17,7 @@ export async function protectedModels(sql: Sql): Promise<Map<string, string>> {
   protect(serving.model, 'promoted: the chat app serves it')
   protect(serving.canary?.model, 'canary: the chat app serves it to a share of conversations')
   for (const row of await sql<{name: string}[]>`select name from loopft_models where status = 'promoted'`) protect(row.name, 'promoted in the registry')
-  // The same rule as `loopft rollback`: the model served before the last change.
-  const [previous] = await sql<{from_model: string | null}[]>`
-    select from_model from loopft_promotions where action in ('promote', 'rollback') order by config_version desc, id desc limit 1`
-  protect(previous?.from_model, 'rollback target: the previously promoted model')
+  protect(await previouslyServedModel(sql), 'rollback target: the previously promoted model')
   const evaluating = await sql<{model: string}[]>`
     select a.model from loopft_eval_answers a
     group by a.model

@@ -3,6 +3,7 @@ import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {findModel, syncServingStatuses, type RegisteredModel} from './registry.js'
 import {checkGate, checkReachable} from './preflight.js'
+import {previouslyServedModel} from './previous-model.js'
 import {readServingConfig, SERVING_CHANNEL, SERVING_KEY, toServingConfig, type ServingConfig} from '../runtime/serving-row.js'
 import {DEFAULT_PROVIDER} from '../runtime/model-target.js'
 import type {CatalogOverrides} from '../training/model-catalog.js'
@@ -100,7 +101,7 @@ export async function rollbackModel(deps: ServingDeps, options: RollbackOptions)
     const plan: ServingPlan = {action: 'abort-canary', from: current.canary.model, to: from, canaryPercent: null}
     return commit(deps, plan, {model: current.model, canary: null}, current.version, {...options, forced: null, fromModel: current.canary.model})
   }
-  const target = options.to ?? (await previousModel(deps.sql))
+  const target = options.to ?? (await previouslyServedModel(deps.sql))
   const plan: ServingPlan = {action: 'rollback', from, to: target ?? deps.textModel, canaryPercent: null}
   if (target === current.model && current.canary === null) {
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves; nothing changed`}
@@ -147,12 +148,6 @@ async function commit(
 }
 
 /** The model that served everyone before the latest full change (null = the base text model). */
-export async function previousModel(sql: Sql): Promise<string | null> {
-  const [row] = await sql<{from_model: string | null}[]>`
-    select from_model from loopft_promotions where action in ('promote', 'rollback') order by config_version desc limit 1`
-  return row?.from_model ?? null
-}
-
 async function checkServedBefore(deps: ServingDeps, model: string): Promise<void> {
   if (model === deps.textModel) return
   const [row] = await deps.sql`select 1 from loopft_promotions where to_model = ${model} or from_model = ${model} limit 1`
