@@ -2,6 +2,7 @@ import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
 import {formatRate, QUARANTINE_WARN_RATE} from '../lib/export/quarantine-ledger.js'
 import {readStatus, type LoopStatus} from '../lib/operations/status.js'
+import {formatUsd} from '../lib/format.js'
 
 export default class Status extends LoopftCommand {
   static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, candidate models, what is served, and the cost spent this month.'
@@ -13,7 +14,7 @@ export default class Status extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
     const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
-    const usd = (value: number | null) => (value === null ? '' : `$${value.toFixed(value < 1 ? 4 : 2)}`)
+    const usd = (value: number | null) => formatUsd(value, '')
     const day = (value: Date | string | null) => (value === null ? '' : new Date(value).toISOString().slice(0, 16).replace('T', ' '))
     if (status.quarantine.aboveWarnRate) {
       process.stderr.write(`loopft: warning: export quarantined ${formatRate(status.quarantine)}, above ${QUARANTINE_WARN_RATE * 100}%: review them with loopft quarantine and report the pattern\n`)

@@ -6,6 +6,7 @@ import type {Terminal} from '../cli/terminal.js'
 import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 import {LoopftError} from '../lib/errors.js'
 import {startFineTune, type TuneResult} from '../lib/training/tune.js'
+import {formatUsd} from '../lib/format.js'
 
 export default class Tune extends LoopftCommand {
   static summary = 'Start a fine-tuning job on the recent exports (or a file): validated, priced, within budget, never twice for one dataset.'
@@ -64,7 +65,6 @@ function parseNumber(text: string | undefined, flag: string, isValid: (value: nu
 }
 
 function render(terminal: Terminal, result: TuneResult): string {
-  const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`
   const next = result.record?.jobId ? `loopft watch-job ${result.record.jobId}` : result.outcome === 'dry-run' ? 'run again without --dry-run' : null
   return renderFields(terminal, [
     ['outcome', result.reason === null ? result.outcome : `${result.outcome}: ${result.reason}`],
@@ -74,8 +74,8 @@ function render(terminal: Terminal, result: TuneResult): string {
     ['dataset', `${result.dataset.path} (sha256 ${result.dataset.sha256.slice(0, 12)}…)`],
     ['examples', result.dataset.validationExamples > 0 ? `${result.dataset.examples} training, ${result.dataset.validationExamples} validation` : result.dataset.examples],
     ['training tokens', `${result.trainingTokens} (${result.epochs} epoch(s))`],
-    ['estimated cost', usd(result.estimatedCostUsd)],
-    ['spent this month', `${usd(result.budget.spentThisMonthUsd)}${result.budget.monthlyBudgetUsd === null ? ' (no LOOPFT_MONTHLY_BUDGET)' : ` of ${usd(result.budget.monthlyBudgetUsd)}`}`],
+    ['estimated cost', formatUsd(result.estimatedCostUsd)],
+    ['spent this month', `${formatUsd(result.budget.spentThisMonthUsd)}${result.budget.monthlyBudgetUsd === null ? ' (no LOOPFT_MONTHLY_BUDGET)' : ` of ${formatUsd(result.budget.monthlyBudgetUsd)}`}`],
     ['next', next],
   ])
 }

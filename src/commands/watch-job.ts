@@ -5,6 +5,7 @@ import {renderFields} from '../cli/render.js'
 import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
 import {LoopftError} from '../lib/errors.js'
 import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/training/watch.js'
+import {formatUsd} from '../lib/format.js'
 
 export default class WatchJob extends LoopftCommand {
   static summary = 'Follow a fine-tuning job to its end; on success record it and register the model as a candidate.'
@@ -39,7 +40,7 @@ export default class WatchJob extends LoopftCommand {
         ['job', result.jobId],
         ['model', `${result.fineTunedModel} (registered as a candidate)`],
         ['trained tokens', result.trainedTokens],
-        ['actual cost', result.actualCostUsd === null ? 'unknown' : `$${result.actualCostUsd.toFixed(result.actualCostUsd < 1 ? 4 : 2)}`],
+        ['actual cost', formatUsd(result.actualCostUsd)],
         ['step metrics', result.metrics.last === null ? 'none' : `${result.metrics.steps} steps; last: ${Object.entries(result.metrics.last).map(([key, value]) => `${key}=${value}`).join(' ')}`],
         ['next', `loopft evaluate --candidate ${result.fineTunedModel}`],
       ]))

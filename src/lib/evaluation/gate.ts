@@ -5,6 +5,7 @@ import {isNormalisedMatch} from './metrics/accuracy.js'
 import {bleuFromStatistics, bleuStatistics, sumBleuStatistics, type BleuStatistics} from './metrics/bleu.js'
 import {meanOver, pairedBootstrap, type BootstrapOptions, type Interval} from './metrics/bootstrap.js'
 import {rougeL} from './metrics/rouge.js'
+import {formatSigned} from '../format.js'
 
 /**
  * Metrics and the promotion gate. Every difference is candidate minus baseline
@@ -121,22 +122,19 @@ export function decideGate(comparisons: Comparisons, interval: Interval, options
     {
       name: `${primaryMetric} improvement`,
       passed: difference >= minImprovement - EPSILON,
-      detail: `${signed(difference)} (needs ≥ ${signed(minImprovement)})`,
+      detail: `${formatSigned(difference)} (needs ≥ ${formatSigned(minImprovement)})`,
     },
     {
       name: `${primaryMetric} 95% interval`,
       passed: interval.low > EPSILON,
-      detail: `[${signed(interval.low)}, ${signed(interval.high)}] (must lie above 0)`,
+      detail: `[${formatSigned(interval.low)}, ${formatSigned(interval.high)}] (must lie above 0)`,
     },
     ...METRICS.filter((metric) => metric !== primaryMetric).map((metric) => ({
       name: `${metric} no regression`,
       passed: comparisons[metric].difference >= -tolerance - EPSILON,
-      detail: `${signed(comparisons[metric].difference)} (allowed ≥ ${signed(-tolerance)})`,
+      detail: `${formatSigned(comparisons[metric].difference)} (allowed ≥ ${formatSigned(-tolerance)})`,
     })),
   ]
   return {verdict: checks.every((check) => check.passed) ? 'pass' : 'fail', difference, interval, checks}
 }
 
-function signed(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`
-}

@@ -1,5 +1,6 @@
 import type {EvaluationHistoryEntry} from './store.js'
 import type {EvaluationResult} from './evaluate.js'
+import {formatPercent, formatSigned, formatUsd} from '../format.js'
 
 /**
  * One self-contained HTML page for an evaluation: inline CSS and an inline SVG
@@ -8,15 +9,14 @@ import type {EvaluationResult} from './evaluate.js'
  */
 export function renderEvaluationReport(result: EvaluationResult, history: EvaluationHistoryEntry[]): string {
   const {candidate, baseline} = result.models
-  const percent = (value: number) => `${(value * 100).toFixed(1)}%`
   const rows: Array<[string, string, string, string]> = [
-    ['Judge win rate', percent(candidate.judgeWinRate), percent(baseline.judgeWinRate), signed(result.differences.judge.difference)],
-    ['Accuracy', percent(candidate.accuracy), percent(baseline.accuracy), signed(result.differences.accuracy.difference)],
-    ['BLEU', candidate.bleu.toFixed(2), baseline.bleu.toFixed(2), signed(result.differences.bleu.difference)],
-    ['ROUGE-L', candidate.rougeL.toFixed(3), baseline.rougeL.toFixed(3), signed(result.differences.rougeL.difference)],
+    ['Judge win rate', formatPercent(candidate.judgeWinRate), formatPercent(baseline.judgeWinRate), formatSigned(result.differences.judge.difference)],
+    ['Accuracy', formatPercent(candidate.accuracy), formatPercent(baseline.accuracy), formatSigned(result.differences.accuracy.difference)],
+    ['BLEU', candidate.bleu.toFixed(2), baseline.bleu.toFixed(2), formatSigned(result.differences.bleu.difference)],
+    ['ROUGE-L', candidate.rougeL.toFixed(3), baseline.rougeL.toFixed(3), formatSigned(result.differences.rougeL.difference)],
     ['Mean latency', `${candidate.latencyMs.mean} ms`, `${baseline.latencyMs.mean} ms`, ''],
     ['Tokens (prompt / completion)', `${candidate.tokens.prompt} / ${candidate.tokens.completion}`, `${baseline.tokens.prompt} / ${baseline.tokens.completion}`, ''],
-    ['Cost (USD)', usd(candidate.costUsd), usd(baseline.costUsd), ''],
+    ['Cost (USD)', formatUsd(candidate.costUsd), formatUsd(baseline.costUsd), ''],
   ]
   return `<!doctype html>
 <html lang="en">
@@ -32,14 +32,14 @@ export function renderEvaluationReport(result: EvaluationResult, history: Evalua
 on ${result.gold.items} gold items (<code>${escape(result.gold.path)}</code>, sha256 <code>${result.gold.sha256.slice(0, 12)}</code>), ${escape(result.createdAt)}.</p>
 ${result.warnings.map((warning) => `<p class="warning">${escape(warning)}</p>`).join('\n')}
 <h2>Gate</h2>
-<p>Primary metric <b>${escape(result.gate.primaryMetric)}</b>: difference ${signed(result.gate.difference)}, 95% interval [${signed(result.gate.interval.low)}, ${signed(result.gate.interval.high)}], minimum improvement ${signed(result.gate.minImprovement)}.</p>
+<p>Primary metric <b>${escape(result.gate.primaryMetric)}</b>: difference ${formatSigned(result.gate.difference)}, 95% interval [${formatSigned(result.gate.interval.low)}, ${formatSigned(result.gate.interval.high)}], minimum improvement ${formatSigned(result.gate.minImprovement)}.</p>
 ${table(['Check', 'Result', 'Detail'], result.gate.checks.map((check) => [escape(check.name), check.passed ? '<span class="pass">pass</span>' : '<span class="fail">fail</span>', escape(check.detail)]))}
 <h2>Metrics</h2>
 ${table(['Metric', 'Candidate', 'Baseline', 'Difference (0–1)'], rows.map((row) => row.map(escape)))}
 <h2>By tag</h2>
-${table(['Tag', 'Items', 'Judge win rate', 'Accuracy Δ', 'ROUGE-L Δ'], result.tags.map((tag) => [escape(tag.tag), String(tag.items), percent(tag.metrics.judge.candidate), signed(tag.metrics.accuracy.difference), signed(tag.metrics.rougeL.difference)]))}
+${table(['Tag', 'Items', 'Judge win rate', 'Accuracy Δ', 'ROUGE-L Δ'], result.tags.map((tag) => [escape(tag.tag), String(tag.items), formatPercent(tag.metrics.judge.candidate), formatSigned(tag.metrics.accuracy.difference), formatSigned(tag.metrics.rougeL.difference)]))}
 <h2>Worst regressions</h2>
-${result.worstRegressions.length === 0 ? '<p>None: the candidate is not worse on any item.</p>' : table(['Line', 'Question', 'Candidate', 'Baseline', 'Δ'], result.worstRegressions.map((item) => [String(item.line), escape(item.question), escape(item.candidateAnswer), escape(item.baselineAnswer), signed(item.difference)]))}
+${result.worstRegressions.length === 0 ? '<p>None: the candidate is not worse on any item.</p>' : table(['Line', 'Question', 'Candidate', 'Baseline', 'Δ'], result.worstRegressions.map((item) => [String(item.line), escape(item.question), escape(item.candidateAnswer), escape(item.baselineAnswer), formatSigned(item.difference)]))}
 <h2>History</h2>
 ${historyChart(history)}
 </body>
@@ -68,7 +68,7 @@ function historyChart(history: EvaluationHistoryEntry[]): string {
   const line = (value: number, label: string, dash: string) =>
     `<line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}" stroke="#8a93a6" stroke-dasharray="${dash}"/><text x="4" y="${(y(value) + 4).toFixed(1)}">${label}</text>`
   const points = history.map((entry, index) => {
-    const title = `#${entry.id} ${entry.candidate} vs ${entry.baseline}: ${entry.primaryMetric} ${signed(entry.difference)} [${signed(entry.ciLow)}, ${signed(entry.ciHigh)}] ${entry.verdict}`
+    const title = `#${entry.id} ${entry.candidate} vs ${entry.baseline}: ${entry.primaryMetric} ${formatSigned(entry.difference)} [${formatSigned(entry.ciLow)}, ${formatSigned(entry.ciHigh)}] ${entry.verdict}`
     return `<g class="evaluation"><title>${escape(title)}</title>` +
       `<line x1="${x(index).toFixed(1)}" x2="${x(index).toFixed(1)}" y1="${y(entry.ciLow).toFixed(1)}" y2="${y(entry.ciHigh).toFixed(1)}" stroke="#4a5263"/>` +
       `<circle class="dot ${entry.verdict}" cx="${x(index).toFixed(1)}" cy="${y(entry.difference).toFixed(1)}" r="5"/>` +
@@ -77,7 +77,7 @@ function historyChart(history: EvaluationHistoryEntry[]): string {
   const latestThreshold = history.at(-1)?.minImprovement ?? 0
   return `<svg id="history-chart" role="img" aria-label="Primary-metric difference of each evaluation with its 95% interval" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
 ${line(0, '0', '2 2')}
-${line(latestThreshold, signed(latestThreshold), '6 3')}
+${line(latestThreshold, formatSigned(latestThreshold), '6 3')}
 ${points.join('\n')}
 <text x="${CHART.left}" y="${CHART.height - 6}">Evaluations, oldest first; dot = difference on the primary metric (green pass, red fail), bar = 95% interval, dashed = threshold</text>
 </svg>`
@@ -92,10 +92,3 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
 }
 
-function signed(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`
-}
-
-function usd(value: number | null): string {
-  return value === null ? 'unknown' : `$${value.toFixed(4)}`
-}

@@ -1,3 +1,4 @@
+import {bump} from './counts.js'
 import {countExampleTokens, exampleTokenUpperBound} from '../training/token-count.js'
 
 export type TrainingRole = 'system' | 'user' | 'assistant'
@@ -142,8 +143,4 @@ function add(a: Size, b: Size): Size {
 
 function fits(size: Size, limit: number): boolean {
   return size.bound + 3 <= limit || size.exact() + 3 <= limit
-}
-
-export function bump(counts: Record<string, number>, key: string, by = 1): void {
-  counts[key] = (counts[key] ?? 0) + by
 }

@@ -3,6 +3,7 @@ import {LoopftError, isLoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
 import {withRunLock} from '../db/run-locks.js'
 import {CYCLE_STEPS, countNewExports, findRunningCycle, finishCycle, isJobHandled, saveStep, startCycle, type CycleRow, type CycleStepName, type StepState} from './cycle-state.js'
+import {formatSigned, formatUsd} from '../format.js'
 
 /** The four steps, as the cycle needs them; cycle-steps.ts wires tune, watch-job, evaluate and promote. */
 export interface CycleSteps {
@@ -114,7 +115,7 @@ const STEP_RUNNERS: Record<CycleStepName, StepRunner> = {
     if (tuned.outcome === 'skipped' && (await isJobHandled(sql, tuned.jobId))) {
       return skipRest(sql, cycle, 'tune', `${tuned.reason ?? 'already trained'} (job ${tuned.jobId}, handled by an earlier cycle)`, 'nothing-to-do')
     }
-    const detail = tuned.outcome === 'skipped' ? `continuing with job ${tuned.jobId}: ${tuned.reason}` : `job ${tuned.jobId}: ${tuned.examples} examples, estimated $${tuned.estimatedCostUsd.toFixed(2)}`
+    const detail = tuned.outcome === 'skipped' ? `continuing with job ${tuned.jobId}: ${tuned.reason}` : `job ${tuned.jobId}: ${tuned.examples} examples, estimated ${formatUsd(tuned.estimatedCostUsd)}`
     await saveStep(sql, cycle, 'tune', {state: 'done', detail}, {jobId: tuned.jobId})
     return undefined
   },
@@ -127,7 +128,7 @@ const STEP_RUNNERS: Record<CycleStepName, StepRunner> = {
 
   async evaluate(deps, cycle) {
     const result = await deps.steps.evaluate(cycle.candidate as string)
-    const detail = `evaluation #${result.evaluationId} against ${result.baseline}: ${result.verdict} (difference ${result.difference.toFixed(3)})`
+    const detail = `evaluation #${result.evaluationId} against ${result.baseline}: ${result.verdict} (difference ${formatSigned(result.difference, 3)})`
     await saveStep(deps.db.sql, cycle, 'evaluate', {state: 'done', detail}, {evaluationId: result.evaluationId})
     return undefined
   },
@@ -182,7 +183,7 @@ async function previewCycle(deps: CycleDeps): Promise<CycleSummary> {
   }
   if (plan.reason !== null) return skip(plan.reason, 'nothing-to-do')
   preview.steps = {
-    tune: {state: 'pending', detail: `would train ${plan.examples} examples, estimated $${plan.estimatedCostUsd.toFixed(2)}`},
+    tune: {state: 'pending', detail: `would train ${plan.examples} examples, estimated ${formatUsd(plan.estimatedCostUsd)}`},
     watch: {state: 'pending', detail: 'would wait for the job'},
     evaluate: {state: 'pending', detail: 'would evaluate the candidate against the promoted model'},
     promote: {state: 'pending', detail: deps.autoPromote ? 'would promote it if it passes the gate' : 'would leave a passing candidate for a person (loopft promote)'},

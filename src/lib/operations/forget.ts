@@ -4,7 +4,7 @@ import {LoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
 import {removeLines, type FileScan} from './forget-files.js'
 import {withRunLock} from '../db/run-locks.js'
-import {deleteApiFile, type ApiCleaner} from './prune.js'
+import {deleteApiFile, type ApiCleaner} from './provider-cleanup.js'
 import {tombstoneHash} from '../ingest/tombstones.js'
 
 export interface ForgetDeps {

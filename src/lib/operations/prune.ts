@@ -1,18 +1,15 @@
 import {archiveFile, findArchivable, type ArchiveCandidate, type ArchivedFile} from './export-archive.js'
 import type {Database} from '../db/connection.js'
-import {isLoopftError, LoopftError} from '../errors.js'
+import {LoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
 import {withRunLock} from '../db/run-locks.js'
 import {protectedModels} from '../serving/model-protections.js'
 import {setModelStatus} from '../serving/registry.js'
-import type {TrainingProvider} from '../training/provider.js'
-
-/** What prune needs from the provider; a missing model or file counts as deleted. */
-export type ApiCleaner = Pick<TrainingProvider, 'deleteModel' | 'deleteFile'>
+import {deleteApiFile, ignoreMissing, type ApiCleaner} from './provider-cleanup.js'
 
 export interface PruneDeps {
   db: Database
-  /** Needed only when the plan deletes models or files. */
+  /** Needed only when the plan deletes models or files; a missing model or file counts as deleted. */
   api?: ApiCleaner
   outDir: string
   archiveDir: string
@@ -144,12 +141,6 @@ export function pruneFailure(report: PruneReport): LoopftError | undefined {
   })
 }
 
-/** Deletes one uploaded file on the provider (gone already counts) and records it. */
-export async function deleteApiFile(db: Database, api: Pick<ApiCleaner, 'deleteFile'>, fileId: string, reason: 'prune' | 'forget'): Promise<void> {
-  await ignoreMissing(() => api.deleteFile(fileId))
-  await db.sql`insert into loopft_deleted_files (file_id, reason) values (${fileId}, ${reason}) on conflict (file_id) do nothing`
-}
-
 /** Uploaded files of these models that no other live model uses and that are not deleted yet. */
 async function filesOf(db: Database, names: string[]): Promise<Map<string, string[]>> {
   if (names.length === 0) return new Map()
@@ -177,14 +168,6 @@ async function deletedModelNames(db: Database): Promise<string[]> {
 function requireApi(deps: PruneDeps): ApiCleaner {
   if (deps.api === undefined) throw new LoopftError('CONFIG_INVALID', 'deleting models and files needs the provider API', {suggestion: 'set OPENAI_API_KEY (and OPENAI_BASE_URL)'})
   return deps.api
-}
-
-async function ignoreMissing(work: () => Promise<void>): Promise<void> {
-  try {
-    await work()
-  } catch (error) {
-    if (!isLoopftError(toLoopftError(error), 'NOT_FOUND')) throw error
-  }
 }
 
 async function attempt(report: PruneReport, kind: PruneFailure['kind'], item: string, work: () => Promise<void>): Promise<boolean> {

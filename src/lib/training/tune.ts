@@ -9,6 +9,7 @@ import {sha256, writeDataset} from './dataset.js'
 import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type TrainingRecord} from './ledger.js'
 import {prepareDataset, type PreparedData} from './prepare.js'
 import {isTransient, type TrainingJob, type TrainingProvider} from './provider.js'
+import {formatUsd} from '../format.js'
 
 export interface TuneDeps {
   db: Database
@@ -145,14 +146,13 @@ function planAttempt(previous: TrainingRecord | undefined, force: boolean): Atte
 }
 
 function assertWithinBudget(estimate: number, budget: TuneResult['budget']): void {
-  const usd = (value: number) => `$${value.toFixed(2)}`
   if (budget.maxCostUsd !== null && estimate > budget.maxCostUsd) {
-    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${usd(estimate)} exceeds --max-cost ${usd(budget.maxCostUsd)}`, {
+    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} exceeds --max-cost ${formatUsd(budget.maxCostUsd)}`, {
       suggestion: 'raise --max-cost, train on less data (--since), or fewer --epochs', details: {estimatedCostUsd: estimate, ...budget},
     })
   }
   if (budget.monthlyBudgetUsd !== null && budget.spentThisMonthUsd + estimate > budget.monthlyBudgetUsd) {
-    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${usd(estimate)} plus ${usd(budget.spentThisMonthUsd)} spent this month exceeds the monthly budget ${usd(budget.monthlyBudgetUsd)}`, {
+    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} plus ${formatUsd(budget.spentThisMonthUsd)} spent this month exceeds the monthly budget ${formatUsd(budget.monthlyBudgetUsd)}`, {
       suggestion: 'wait for next month or raise LOOPFT_MONTHLY_BUDGET', details: {estimatedCostUsd: estimate, ...budget},
     })
   }

@@ -1,0 +1,21 @@
+/**
+ * How loopft writes numbers for people (terminal, HTML report, messages), in
+ * one place. JSON output keeps the raw numbers.
+ */
+
+/** US dollars: cents, with up to four decimals below $1 so small costs do not read as $0.00 ($0.42, $0.0123, $12.35). */
+export function formatUsd(value: number | null, missing = 'unknown'): string {
+  if (value === null) return missing
+  const text = Math.abs(value) < 1 ? value.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1') : value.toFixed(2)
+  return `$${text}`
+}
+
+/** A difference with its sign always shown, and a true minus sign: +0.0250, −0.0100. */
+export function formatSigned(value: number, decimals = 4): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(decimals)}`
+}
+
+/** A 0–1 share as a percentage: 0.125 → 12.5%. */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`
+}

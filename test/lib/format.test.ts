@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict'
+import {formatPercent, formatSigned, formatUsd} from '../../src/lib/format.js'
+
+describe('format', () => {
+  it('writes dollars in cents, with up to four decimals below $1', () => {
+    assert.deepEqual([0.42, 0.5, 0.0123, 0.012, 0.00001, 0, 3, 12.345, 1234.5].map((value) => formatUsd(value)), ['$0.42', '$0.50', '$0.0123', '$0.012', '$0.00', '$0.00', '$3.00', '$12.35', '$1234.50'])
+    assert.deepEqual([formatUsd(null), formatUsd(null, '')], ['unknown', ''])
+  })
+
+  it('always signs a difference, with a true minus', () => {
+    assert.deepEqual([formatSigned(0.025), formatSigned(-0.01), formatSigned(0), formatSigned(0.25, 3)], ['+0.0250', '−0.0100', '+0.0000', '+0.250'])
+  })
+
+  it('writes a share as a percentage', () => {
+    assert.deepEqual([formatPercent(0.125), formatPercent(1), formatPercent(0)], ['12.5%', '100.0%', '0.0%'])
+  })
+})
