@@ -23,7 +23,7 @@ export interface WrittenParts {
 
 const FLUSH_BYTES = 1 << 20
 // Written data is synced in the background every so often, so that the sync before publishing finds
-// little left to write: left to the end, syncing ~300 MB held the run ~0.3 s after its last line.
+// little left to write (docs/performance.md).
 const BACKGROUND_SYNC_BYTES = 32 << 20
 
 interface OpenPart {

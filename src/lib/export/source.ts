@@ -59,7 +59,7 @@ function windowQuery(sql: TransactionSql | Sql, window: {start: Date; end: Date}
  * and one conversation, whatever the number of rows.
  */
 export async function* streamCopyBatches(sql: Sql, window: {start: Date; end: Date}): AsyncGenerator<CopyBatch> {
-  // JIT compiling the query delayed its first row by 0.1-0.3 s and made the whole no faster (measured).
+  // JIT compiling the query delays its first row and makes the whole no faster (docs/performance.md).
   await sql`set jit = off`
   const readable = (await sql`copy (${windowQuery(sql, window, false)}) to stdout`.readable()) as Readable
   const assembler = new CopyBatchAssembler()

@@ -1,7 +1,7 @@
 // C0 controls except tab, newline and carriage return; DEL and C1 controls.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
 // The same without the gaps for tab, newline and carriage return: V8 scans for two plain ranges
-// faster (92 against 139 ms per 1M messages), and most texts hold neither.
+// faster, and most texts hold neither.
 const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 
 /**

@@ -47,8 +47,8 @@ function startWorker(settings: ProcessSettings): Worker {
 
 /**
  * Batches a worker may hold (the one it is on and those queued behind it) before this thread helps.
- * Eight rather than four: with four the worker waited for work ~11% of the time, while this thread
- * was busy with Postgres or a batch of its own (−0.26 s per 1M messages, 4 alternating runs, +4 MB).
+ * Enough that the worker never waits for work while this thread is busy with Postgres or a batch
+ * of its own (four were not: docs/performance.md).
  */
 export const BATCHES_PER_WORKER = 8
 

@@ -29,7 +29,7 @@ const MAX_REPORTED_PROBLEMS = 5
 
 /**
  * Validates a supervised chat JSONL dataset against the provider's format rules
- * (contract §3.5), the minimum example count and the base model's per-example
+ * (OpenAI's chat fine-tuning format: roles, content types, an assistant turn), the minimum example count and the base model's per-example
  * token limit, and counts its training tokens. Throws INPUT_INVALID naming the
  * first lines at fault.
  */

@@ -15,7 +15,7 @@ export interface ModelInfo {
   trainable: boolean
   /** Per 1M training tokens; null when the model was never trainable. */
   trainingPerMillion: number | null
-  /** Per-example training context in tokens (contract §7); longer examples are truncated. */
+  /** Per-example training context in tokens (the provider's model page); longer examples are truncated. */
   trainingContext: number | null
   base: {inputPerMillion: number; outputPerMillion: number}
   /** Inference on a model fine-tuned from this base; null when no fine-tuned model can exist. */

@@ -38,7 +38,7 @@ async function readLines(file: string): Promise<Array<{messages: Array<{role: st
   return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line))
 }
 
-/** The contract's training-format rules (openai-contract.md §3.5) for what export writes. */
+/** The contract's training-format rules (docs/openai-contract.md §3.5) for what export writes. */
 function assertValidTrainingLine(line: string): void {
   const example = JSON.parse(line)
   assert.deepEqual(Object.keys(example), ['messages'])
