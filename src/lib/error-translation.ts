@@ -18,7 +18,7 @@ export function toLoopftError(error: unknown): LoopftError {
 
   if (code !== undefined && CONNECTION_ERRNOS.has(code)) {
     return new LoopftError('DB_UNAVAILABLE', `database unreachable: ${message}`, {
-      suggestion: 'check DATABASE_URL / --database-url, or unset it to use the embedded database',
+      suggestion: 'check DATABASE_URL, or unset it to use the embedded database',
       cause: error,
     })
   }

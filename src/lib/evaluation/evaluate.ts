@@ -94,7 +94,7 @@ export interface EvaluationResult {
 export function gateFailure(result: EvaluationResult): LoopftError | undefined {
   if (result.verdict === 'pass') return undefined
   return new LoopftError('GATE_FAILED', `${result.candidate} did not pass the gate against ${result.baseline} (evaluation #${result.evaluationId})`, {
-    suggestion: 'the gate checks and the worst regressions are in the result; promote needs a pass (or --force with --reason)',
+    suggestion: 'the gate checks and the worst regressions are in the result; promote needs a pass',
     result,
   })
 }
@@ -120,7 +120,7 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
   const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel.model)
   if (baseline === settings.candidate) {
-    throw new LoopftError('USAGE', `the candidate and the baseline are the same model (${baseline})`, {suggestion: 'pass --baseline MODEL'})
+    throw new LoopftError('USAGE', `the candidate and the baseline are the same model (${baseline})`, {suggestion: 'compare it with another baseline model'})
   }
   const warnings = await leakWarnings(deps.sql, settings.candidate, goldPromptKeys(gold.items))
 

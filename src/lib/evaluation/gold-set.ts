@@ -46,7 +46,7 @@ export async function readGoldSet(path: string): Promise<GoldSet> {
     text = await fs.readFile(path, 'utf8')
   } catch (error) {
     throw new LoopftError('INPUT_INVALID', `cannot read the gold set ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
-      suggestion: 'pass --gold FILE or set LOOPFT_GOLD_FILE',
+      suggestion: 'point the gold file (LOOPFT_GOLD_FILE) at a JSONL gold set',
       cause: error,
     })
   }

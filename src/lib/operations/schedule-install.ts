@@ -152,7 +152,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error
-    throw new LoopftError('CONFIG_INVALID', `no permission to write ${file}`, {suggestion: 'run it as root (sudo), or pass --user for systemd user units'})
+    throw new LoopftError('CONFIG_INVALID', `no permission to write ${file}`, {suggestion: 'run it as root (sudo), or install systemd user units instead'})
   }
 }
 

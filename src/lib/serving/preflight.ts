@@ -21,10 +21,10 @@ export function checkGate(model: RegisteredModel | undefined, name: string, opti
         : `model ${name} did not pass its evaluation (verdict: ${model.evaluation.verdict})`
   if (refusal === null) return null
   if (options.force !== true) {
-    throw new LoopftError('GATE_FAILED', refusal, {suggestion: 'run loopft evaluate first, or pass --force with --reason'})
+    throw new LoopftError('GATE_FAILED', refusal, {suggestion: 'run loopft evaluate first, or force the change and give the reason'})
   }
   if (options.reason === undefined || options.reason.trim() === '') {
-    throw new LoopftError('USAGE', `${refusal}; --force needs a --reason`, {suggestion: 'add --reason "why this is safe"'})
+    throw new LoopftError('USAGE', `${refusal}; forcing it needs a reason`, {suggestion: 'give the reason it is safe; the history keeps it'})
   }
   return refusal
 }

@@ -164,7 +164,7 @@ function checkNotRetired(deps: ServingDeps, model: string, registered: Registere
 function checkCanaryPercent(percent: number | undefined): number | null {
   if (percent === undefined) return null
   if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) {
-    throw new LoopftError('USAGE', `--canary must be a percentage above 0 and below 100 (got ${percent})`, {suggestion: 'omit --canary to promote fully'})
+    throw new LoopftError('USAGE', `a canary share must be a percentage above 0 and below 100 (got ${percent})`, {suggestion: 'promote without a canary to serve the model fully'})
   }
   return percent
 }

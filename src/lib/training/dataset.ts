@@ -195,7 +195,7 @@ async function readExportFile(file: string): Promise<string> {
     return await fs.readFile(file, 'utf8')
   } catch (error) {
     throw new LoopftError('INPUT_INVALID', `an export file of the window is missing: ${file} (${(error as NodeJS.ErrnoException).code})`, {
-      suggestion: 'restore it, or train from an explicit --file',
+      suggestion: 'restore it, or train from a dataset file of your own',
       cause: error,
     })
   }

@@ -199,7 +199,7 @@ export function listShutdownDates(overrides?: CatalogOverrides): ShutdownDate[] 
 export function trainingCost(tokens: number, model: ModelInfo): number {
   if (!model.trainable || model.trainingPerMillion === null) {
     throw new LoopftError('TRAINING_UNAVAILABLE', `${model.name} cannot be fine-tuned${model.note ? ` (${model.note})` : ''}`, {
-      suggestion: 'choose another --base (see: loopft doctor)',
+      suggestion: 'choose another base model (LOOPFT_BASE_MODEL; see: loopft doctor)',
     })
   }
   return roundUsd((tokens * model.trainingPerMillion) / 1e6)

@@ -112,7 +112,7 @@ function refusalAsUnavailable(error: LoopftError): LoopftError {
   const status = error.details?.status
   if (status !== 403 && error.details?.apiCode !== 'model_not_available') return error
   return new LoopftError('TRAINING_UNAVAILABLE', `the provider refuses new fine-tuning jobs: ${error.message}`, {
-    suggestion: 'run loopft doctor; point OPENAI_BASE_URL at a provider that still trains, or choose another --base',
+    suggestion: 'run loopft doctor; point OPENAI_BASE_URL at a provider that still trains, or choose another base model (LOOPFT_BASE_MODEL)',
     cause: error,
   })
 }

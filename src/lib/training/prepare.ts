@@ -52,7 +52,7 @@ async function readSource(sql: Sql, options: DatasetSource, now: Date): Promise<
   const since = new Date(now.getTime() - (options.sinceMs ?? 7 * 86_400_000))
   const collected = await collectExportedDataset(sql, {since, until: now})
   if (collected.exportRunIds.length === 0) {
-    throw new LoopftError('INPUT_INVALID', `no succeeded export run ended since ${since.toISOString()}`, {suggestion: 'run loopft export first, widen --since, or pass --file'})
+    throw new LoopftError('INPUT_INVALID', `no succeeded export run ended since ${since.toISOString()}`, {suggestion: 'run loopft export first, widen the window, or train from a dataset file'})
   }
   return {content: collected.content, exportRunIds: collected.exportRunIds}
 }

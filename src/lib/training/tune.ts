@@ -127,7 +127,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
 
 function assertTrainable(model: ModelInfo, deps: TuneDeps, now: Date): void {
   const refusal = !model.trainable ? `${model.name} cannot be fine-tuned${model.note ? ` (${model.note})` : ''}` : trainingRefusal(deps.provider.name, model.name, now, deps.catalog)
-  if (refusal !== undefined) throw new LoopftError('TRAINING_UNAVAILABLE', refusal, {suggestion: 'choose another --base, or point OPENAI_BASE_URL at a provider that still trains (see: loopft doctor)'})
+  if (refusal !== undefined) throw new LoopftError('TRAINING_UNAVAILABLE', refusal, {suggestion: 'choose another base model (LOOPFT_BASE_MODEL), or point OPENAI_BASE_URL at a provider that still trains (see: loopft doctor)'})
 }
 
 interface AttemptPlan {
@@ -142,13 +142,13 @@ function planAttempt(previous: TrainingRecord | undefined, force: boolean): Atte
   const neverGotJob = previous.jobId === null && ['uploading', 'creating', 'failed'].includes(previous.status)
   if (neverGotJob) return {resume: previous, attempt: previous.attempt}
   if (force) return {attempt: previous.attempt + 1}
-  return {attempt: previous.attempt, skip: `this dataset was already sent to ${previous.baseModel} as job ${previous.jobId} (${previous.status}); pass --force to train it again`}
+  return {attempt: previous.attempt, skip: `this dataset was already sent to ${previous.baseModel} as job ${previous.jobId} (${previous.status}); force a new job to train it again`}
 }
 
 function assertWithinBudget(estimate: number, budget: TuneResult['budget']): void {
   if (budget.maxCostUsd !== null && estimate > budget.maxCostUsd) {
-    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} exceeds --max-cost ${formatUsd(budget.maxCostUsd)}`, {
-      suggestion: 'raise --max-cost, train on less data (--since), or fewer --epochs', details: {estimatedCostUsd: estimate, ...budget},
+    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} exceeds the cost limit ${formatUsd(budget.maxCostUsd)}`, {
+      suggestion: 'raise the cost limit, or train on less data or for fewer epochs', details: {estimatedCostUsd: estimate, ...budget},
     })
   }
   if (budget.monthlyBudgetUsd !== null && budget.spentThisMonthUsd + estimate > budget.monthlyBudgetUsd) {

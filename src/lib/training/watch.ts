@@ -87,7 +87,7 @@ export async function watchFineTuneJob(deps: WatchDeps, options: WatchOptions): 
       deps.onUpdate?.({type: 'stuck', jobId, status: job.status, forMs: at - status.since})
     }
     if (at - started >= options.timeoutMs) {
-      throw new LoopftError('STILL_RUNNING', `job ${jobId} is still ${job.status} after watching for the whole --timeout`, {
+      throw new LoopftError('STILL_RUNNING', `job ${jobId} is still ${job.status} after watching for ${Math.round(options.timeoutMs / 60_000)} min`, {
         suggestion: `resume with: loopft watch-job ${jobId}`, details: {jobId, status: job.status},
       })
     }

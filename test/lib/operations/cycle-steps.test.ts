@@ -34,9 +34,10 @@ describe('cycle with the real steps (stand-in)', () => {
   async function steps(candidateIsBetter: boolean): Promise<CycleSteps> {
     const gold = await readGoldSet(GOLD_FILE)
     openai.standin.setChatBehaviour('gpt-4o-mini', goldAnswers(gold.items, (line) => line % 2 === 0))
-    openai.standin.setChatBehaviour('gpt-4.1', fairJudge)
+    // Settings cycle shares with evaluate and promote, read through the same loader.
+    openai.standin.setChatBehaviour('gpt-4.1-mini', fairJudge)
     const client = openai.client()
-    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test'})
+    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test', LOOPFT_JUDGE_MODEL: 'gpt-4.1-mini'})
     const real = cycleSteps({
       db: database.db, provider: createOpenAIProvider(client, {filePollMs: 1}), openai: client, config, loopftVersion: 'test',
       sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000},
@@ -59,6 +60,9 @@ describe('cycle with the real steps (stand-in)', () => {
     assert.match(first.candidate ?? '', /^ft:gpt-4o-mini-2024-07-18:standin-org:/)
     assert.equal((await readServingConfig(database.sql)).model, first.candidate)
     assert.equal(openai.standin.store.jobs.size, 1)
+    const [evaluation] = await database.sql`select judge_model from loopft_evaluations order by id desc limit 1`
+    const [promotion] = await database.sql`select actor from loopft_promotions order by id desc limit 1`
+    assert.deepEqual([evaluation.judge_model, promotion.actor], ['gpt-4.1-mini', 'cycle-test'])
 
     const second = await runCycle(deps, {dryRun: false})
     assert.deepEqual([second.outcome, openai.standin.store.jobs.size], ['nothing-to-do', 1])

@@ -60,7 +60,7 @@ describe('startFineTune', () => {
     await startFineTune(deps(), options())
     const again = await startFineTune(deps(), options())
     assert.deepEqual([again.outcome, jobs().length, posts('/files')], ['skipped', 1, 1])
-    assert.match(again.reason ?? '', /--force/)
+    assert.match(again.reason ?? '', /force a new job/)
     const forced = await startFineTune(deps(), options({force: true}))
     assert.deepEqual([forced.outcome, forced.record?.attempt, jobs().length], ['created', 2, 2])
     const other = await startFineTune(deps(), options({baseModel: 'gpt-4.1-mini-2025-04-14'}))
