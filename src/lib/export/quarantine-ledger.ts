@@ -2,7 +2,7 @@ import type {TransactionSql} from 'postgres'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import type {TrainingMessage} from './examples.js'
-import {bump} from './examples.js'
+import {bump} from './counts.js'
 import type {QuarantinedExample, QuarantineFind} from './quarantine.js'
 
 /** Above this share of examples quarantined, status and doctor warn: the redactor is missing a pattern. */
