@@ -2,30 +2,31 @@ import {renderFields, renderTable} from './render.js'
 import type {Terminal} from './terminal.js'
 import type {EvaluationResult} from '../lib/evaluation/evaluate.js'
 import {METRICS} from '../lib/evaluation/gate.js'
-import {formatPercent, formatSigned, formatUsd} from '../lib/format.js'
+import {formatPercent, formatPoints, formatUsd} from '../lib/format.js'
 
 /** The terminal view of an evaluation: summary, metrics, gate checks, per-tag figures, worst regressions. */
 export function renderEvaluation(terminal: Terminal, result: EvaluationResult): string {
   const {gate, models} = result
   const sections = [
     renderFields(terminal, [
-      ['verdict', result.verdict.toUpperCase()],
+      ['verdict', result.verdict === 'pass' ? '✔ PASS' : '✖ FAIL'],
       ['candidate', result.candidate],
       ['baseline', result.baseline],
       ['judge', result.judgeModel],
       ['gold set', `${result.gold.path} (${result.gold.items} items, sha256 ${result.gold.sha256.slice(0, 12)}…)`],
-      ['primary', `${gate.primaryMetric} ${formatSigned(gate.difference)} (needs ≥ ${formatSigned(gate.minImprovement)}), 95% CI [${formatSigned(gate.interval.low)}, ${formatSigned(gate.interval.high)}]`],
+      ['primary', `${gate.primaryMetric} ${formatPoints(gate.difference)} (needs ≥ ${formatPoints(gate.minImprovement)}), 95% CI [${formatPoints(gate.interval.low)}, ${formatPoints(gate.interval.high)}]`],
+      ['judge verdicts', `${result.judge.wins} wins, ${result.judge.ties} ties, ${result.judge.losses} losses; ${result.judge.unparsedVerdicts} of ${result.judge.askedVerdicts} unreadable (rubric: ${result.judge.rubric})`],
       ['calls', `${result.calls.made} made, ${result.calls.cached} from the cache`],
       ['evaluation', `#${result.evaluationId}`],
       ...(result.reportFile === undefined ? [] : [['report', result.reportFile] as [string, string]]),
     ]),
-    renderTable(terminal, ['metric', 'candidate', 'baseline', 'difference', '95% CI'], [
+    renderTable(terminal, ['metric (0–100)', 'candidate', 'baseline', 'difference', '95% CI'], [
       ...METRICS.map((metric) => [
         metric,
         figure(metric, models.candidate),
         figure(metric, models.baseline),
-        formatSigned(result.differences[metric].difference),
-        `[${formatSigned(result.differences[metric].interval.low)}, ${formatSigned(result.differences[metric].interval.high)}]`,
+        formatPoints(result.differences[metric].difference),
+        `[${formatPoints(result.differences[metric].interval.low)}, ${formatPoints(result.differences[metric].interval.high)}]`,
       ]),
       ['latency (mean / p95 ms)', `${models.candidate.latencyMs.mean} / ${models.candidate.latencyMs.p95}`, `${models.baseline.latencyMs.mean} / ${models.baseline.latencyMs.p95}`, '', ''],
       ['tokens (prompt / completion)', `${models.candidate.tokens.prompt} / ${models.candidate.tokens.completion}`, `${models.baseline.tokens.prompt} / ${models.baseline.tokens.completion}`, '', ''],
@@ -33,15 +34,20 @@ export function renderEvaluation(terminal: Terminal, result: EvaluationResult): 
     ]),
     renderTable(terminal, ['gate check', 'result', 'detail'], gate.checks.map((check) => [check.name, check.passed ? 'pass' : 'FAIL', check.detail])),
     renderTable(terminal, ['tag', 'items', 'judge win rate', 'accuracy (cand / base)', 'ROUGE-L Δ'], result.tags.map((tag) => [
-      tag.tag, tag.items, formatPercent(tag.metrics.judge.candidate), `${formatPercent(tag.metrics.accuracy.candidate)} / ${formatPercent(tag.metrics.accuracy.baseline)}`, formatSigned(tag.metrics.rougeL.difference),
+      tag.tag, tag.items, formatPercent(tag.metrics.judge.candidate), `${formatPercent(tag.metrics.accuracy.candidate)} / ${formatPercent(tag.metrics.accuracy.baseline)}`, formatPoints(tag.metrics.rougeL.difference),
     ])),
-    result.worstRegressions.length === 0
-      ? 'worst regressions: none'
-      : renderTable(terminal, ['line', 'question', 'candidate', 'baseline', 'Δ'], result.worstRegressions.map((item) => [
-        item.line, clip(item.question), clip(item.candidateAnswer), clip(item.baselineAnswer), formatSigned(item.difference),
-      ])),
+    regressions(terminal, result),
   ]
   return sections.join('\n\n')
+}
+
+/** The worst items on each metric that has any; the gating metrics are all four. */
+function regressions(terminal: Terminal, result: EvaluationResult): string {
+  const rows = METRICS.flatMap((metric) => result.worstRegressions[metric].map((item) => [
+    metric, item.line, clip(item.question), clip(item.candidateAnswer), clip(item.baselineAnswer), formatPoints(item.difference),
+  ]))
+  if (rows.length === 0) return 'worst regressions: none on any metric'
+  return renderTable(terminal, ['metric', 'line', 'question', 'candidate', 'baseline', 'Δ'], rows)
 }
 
 /** A text progress bar for the spinner line. */
@@ -53,10 +59,10 @@ export function progressText(done: number, total: number): string {
 
 function figure(metric: (typeof METRICS)[number], model: EvaluationResult['models']['candidate']): string {
   switch (metric) {
-    case 'judge': return formatPercent(model.judgeWinRate)
-    case 'accuracy': return formatPercent(model.accuracy)
-    case 'bleu': return model.bleu.toFixed(2)
-    case 'rougeL': return model.rougeL.toFixed(3)
+    case 'judge': return (model.judgeWinRate * 100).toFixed(1)
+    case 'accuracy': return (model.accuracy * 100).toFixed(1)
+    case 'bleu': return model.bleu.toFixed(1)
+    case 'rougeL': return (model.rougeL * 100).toFixed(1)
   }
 }
 

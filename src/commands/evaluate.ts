@@ -31,31 +31,33 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     gold: settingFlag('goldFile', 'gold set JSONL'),
     concurrency: Flags.integer({description: 'API calls in flight at once', default: EVALUATION_DEFAULTS.concurrency, min: 1, max: 64}),
     judge: settingFlag('judgeModel', 'judge model'),
-    'min-improvement': fraction({description: 'smallest improvement of the primary metric that passes (0–1 scale)', default: EVALUATION_DEFAULTS.minImprovement}),
-    'primary-metric': Flags.string({description: 'metric the gate improves on', options: [...METRICS], default: EVALUATION_DEFAULTS.primaryMetric}),
-    tolerance: fraction({description: 'largest fall allowed on the other metrics (0–1 scale)', default: EVALUATION_DEFAULTS.tolerance}),
+    'min-improvement': fraction({description: 'smallest improvement of the primary metric that passes, 0–1 (default: $LOOPFT_GATE_MIN_IMPROVEMENT, else 0.02)'}),
+    'primary-metric': Flags.string({description: 'metric the gate improves on (default: $LOOPFT_GATE_PRIMARY_METRIC, else judge)', options: [...METRICS]}),
+    tolerance: fraction({description: 'largest fall allowed on the other metrics, 0–1 (default: $LOOPFT_GATE_TOLERANCE, else 0.02)'}),
     report: Flags.string({description: 'also write a self-contained HTML report to this file', helpValue: 'FILE.html'}),
     'database-url': sharedFlags['database-url'],
   }
 
   async run(): Promise<EvaluationResult> {
     const {flags} = await this.parse(Evaluate)
-    const config = this.loadConfig({databaseUrl: flags['database-url'], goldFile: flags.gold, judgeModel: flags.judge})
+    const config = this.loadConfig({
+      databaseUrl: flags['database-url'], goldFile: flags.gold, judgeModel: flags.judge,
+      gatePrimaryMetric: flags['primary-metric'], gateMinImprovement: flags['min-improvement'], gateTolerance: flags.tolerance,
+    })
     const {sql} = await this.openDatabase(config)
     const progress = this.progress('evaluating')
     const result = await evaluateCandidate({sql, openai: await this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
       candidate: flags.candidate,
       baseline: flags.baseline,
       concurrency: flags.concurrency,
-      minImprovement: flags['min-improvement'],
-      primaryMetric: flags['primary-metric'] as EvaluationResult['gate']['primaryMetric'],
-      tolerance: flags.tolerance,
       reportFile: flags.report,
     }).catch((error: unknown) => {
       progress.fail('evaluation stopped; answers so far are cached, run it again to resume')
       throw error
     })
-    progress.succeed(`evaluation #${result.evaluationId}: ${result.verdict}`)
+    const verdictLine = `evaluation #${result.evaluationId}: ${result.verdict === 'pass' ? 'passed the gate' : 'failed the gate'}`
+    if (result.verdict === 'pass') progress.succeed(verdictLine)
+    else progress.fail(verdictLine)
     for (const warning of result.warnings) progress.note(`warning: ${warning}`)
     this.log(renderEvaluation(this.terminal, result))
     const failure = gateFailure(result)

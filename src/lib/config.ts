@@ -1,5 +1,6 @@
 import os from 'node:os'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import bytes from 'bytes'
 import {z} from 'zod'
 import {parseDuration} from './duration.js'
@@ -15,7 +16,11 @@ const kit = {
   text: z.string().trim().min(1),
   optionalText,
   path: z.string().min(1).transform((value) => path.resolve(value)),
+  optionalPath: z.string().trim().min(1).transform((value) => path.resolve(value)).optional(),
   optionalUrl: z.url().optional(),
+  /** postgres.js takes a postgres:// or postgresql:// URL; anything else would fail later as an internal error. */
+  optionalPostgresUrl: optionalText.refine((value) => value === undefined || isPostgresUrl(value), 'not a postgres:// or postgresql:// URL'),
+  fraction: z.coerce.number().min(0).max(1),
   optionalUsd: z.coerce.number().nonnegative().optional(),
   count: z.union([z.number(), z.string().trim().regex(/^\d+$/, 'expected a whole number')]).transform(Number).pipe(z.number().int().positive()),
   list: z.string().transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
@@ -51,6 +56,8 @@ export interface DefaultContext {
   cores: number
   userAtHost: () => string
   join: (...parts: string[]) => string
+  /** A file shipped with the package (examples/gold.jsonl), wherever the current directory is. */
+  packageFile: (relative: string) => string
 }
 
 type Declared = typeof SETTINGS
@@ -73,7 +80,7 @@ const CROSS_CHECKS: Array<{check: (config: LoopftConfig) => boolean; setting: Co
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoopftConfig {
   const read: Record<string, unknown> = {}
-  const context: DefaultContext = {read, cores: os.availableParallelism(), userAtHost: () => `${userName(env)}@${os.hostname()}`, join: path.join}
+  const context: DefaultContext = {read, cores: os.availableParallelism(), userAtHost: () => `${userName(env)}@${os.hostname()}`, join: path.join, packageFile}
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[ConfigName, Setting]>) {
     if (setting.routerOnly === true) continue
     const fallback = typeof setting.default === 'function' ? setting.default(context) : setting.default
@@ -114,6 +121,19 @@ function freezeWithMaskedPrinting<T extends object>(config: T): Readonly<T> {
   Object.defineProperty(config, 'toJSON', {value: masked, enumerable: false})
   Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {value: masked, enumerable: false})
   return Object.freeze(config)
+}
+
+/** This module is src/lib/config.ts or dist/lib/config.js: the package root is two levels up. */
+function packageFile(relative: string): string {
+  return fileURLToPath(new URL(`../../${relative}`, import.meta.url))
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
 }
 
 /** os.userInfo() throws when the uid has no passwd entry (some containers). */

@@ -24,6 +24,7 @@ export const EXIT = Object.freeze({
   CONFLICT: 18,
   SYSTEM_ERROR: 19,
   MODEL_RETIRED: 20,
+  JUDGE_UNREADABLE: 21,
   INTERRUPTED: 130,
 } as const)
 
@@ -51,6 +52,7 @@ export const EXIT_MEANINGS: Readonly<Record<ErrorCode, string>> = Object.freeze(
   CONFLICT: 'the state changed under this command (another change landed first); nothing was done',
   SYSTEM_ERROR: 'the operating system failed: a file could not be written or verified, or crontab/systemctl failed',
   MODEL_RETIRED: 'the model is past its shutdown date in the catalog; nothing was changed',
+  JUDGE_UNREADABLE: 'evaluate: more than 10% of the judge\'s verdicts could not be read; no verdict was recorded',
   INTERRUPTED: 'interrupted (Ctrl-C); work in flight was left resumable',
 })
 

@@ -19,3 +19,8 @@ export function formatSigned(value: number, decimals = 4): string {
 export function formatPercent(share: number): string {
   return `${(share * 100).toFixed(1)}%`
 }
+
+/** A 0–1 difference as signed percentage points of the 0–100 scale evaluation figures are shown on: 0.083 → +8.3 pts. */
+export function formatPoints(difference: number): string {
+  return `${formatSigned(difference * 100, 1)} pts`
+}

@@ -27,7 +27,7 @@ export interface Setting {
 }
 
 export const SETTINGS = {
-  databaseUrl: {env: 'DATABASE_URL', flag: '--database-url', shownDefault: '— (embedded PGlite)', meaning: 'Postgres to use; unset = the embedded database under `LOOPFT_HOME`', schema: (k) => k.optionalText, secret: true},
+  databaseUrl: {env: 'DATABASE_URL', flag: '--database-url', shownDefault: '— (embedded PGlite)', meaning: 'Postgres to use; unset = the embedded database under `LOOPFT_HOME`', schema: (k) => k.optionalPostgresUrl, secret: true},
   home: {env: 'LOOPFT_HOME', shownDefault: '`./.loopft`', meaning: 'embedded database, locks, logs', schema: (k) => k.path, default: '.loopft'},
   outDir: {env: 'LOOPFT_OUT_DIR', flag: '--out', shownDefault: '`./exports`', meaning: 'export files', schema: (k) => k.path, default: 'exports'},
   archiveDir: {env: 'LOOPFT_ARCHIVE_DIR', shownDefault: '`$LOOPFT_OUT_DIR/archive`', meaning: 'gzip archives written by prune', schema: (k) => k.path, default: ({read, join}) => join(String(read.outDir), 'archive')},
@@ -46,8 +46,13 @@ export const SETTINGS = {
   visionModel: {env: 'LOOPFT_VISION_MODEL', shownDefault: '`gpt-4o`', meaning: 'model for requests with images (provider prefix as above)', schema: (k) => k.modelTarget, default: 'gpt-4o'},
   monthlyBudgetUsd: {env: 'LOOPFT_MONTHLY_BUDGET', shownDefault: '—', meaning: 'USD per calendar month for training; tune refuses past it', schema: (k) => k.optionalUsd},
   pricesFile: {env: 'LOOPFT_PRICES_FILE', shownDefault: '—', meaning: 'JSON overriding the model catalog (prices, limits, cut-offs, retirement dates)', schema: (k) => k.optionalText},
-  goldFile: {env: 'LOOPFT_GOLD_FILE', flag: '--gold', shownDefault: '`examples/gold.jsonl`', meaning: 'evaluation gold set; its prompts never enter training', schema: (k) => k.path, default: 'examples/gold.jsonl'},
+  goldFile: {env: 'LOOPFT_GOLD_FILE', flag: '--gold', shownDefault: "the package's `examples/gold.jsonl`", meaning: 'evaluation gold set; its prompts never enter training', schema: (k) => k.path, default: ({packageFile}) => packageFile('examples/gold.jsonl')},
   judgeModel: {env: 'LOOPFT_JUDGE_MODEL', flag: '--judge', shownDefault: '`gpt-4.1`', meaning: 'LLM judge for evaluate and cycle', schema: (k) => k.text, default: 'gpt-4.1'},
+  judgeRubricFile: {env: 'LOOPFT_JUDGE_RUBRIC', shownDefault: 'built-in, domain-neutral', meaning: "text file with the judge's criteria (the reply format is appended)", schema: (k) => k.optionalPath},
+  judgeResponseFormat: {env: 'LOOPFT_JUDGE_RESPONSE_FORMAT', shownDefault: '`json_schema`', meaning: '`json_schema` (provider-enforced verdict object) or `text` (the prompt alone)', schema: (k) => k.oneOf(['json_schema', 'text']), default: 'json_schema'},
+  gatePrimaryMetric: {env: 'LOOPFT_GATE_PRIMARY_METRIC', flag: '--primary-metric', shownDefault: '`judge`', meaning: 'metric the gate improves on: judge, accuracy, bleu or rougeL', schema: (k) => k.oneOf(['judge', 'accuracy', 'bleu', 'rougeL']), default: 'judge'},
+  gateMinImprovement: {env: 'LOOPFT_GATE_MIN_IMPROVEMENT', flag: '--min-improvement', shownDefault: '`0.02`', meaning: 'smallest improvement of the primary metric that passes (0–1)', schema: (k) => k.fraction, default: '0.02'},
+  gateTolerance: {env: 'LOOPFT_GATE_TOLERANCE', flag: '--tolerance', shownDefault: '`0.02`', meaning: 'largest fall allowed on the other metrics (0–1)', schema: (k) => k.fraction, default: '0.02'},
   stuckAfterMs: {env: 'LOOPFT_STUCK_AFTER', flag: '`--stuck-after` (watch-job)', shownDefault: '`2h`', meaning: 'watch-job and cycle warn when a job sits in one status this long', schema: (k) => k.duration, default: '2h'},
   autoPromote: {env: 'LOOPFT_AUTO_PROMOTE', flag: '`--auto-promote` (cycle)', shownDefault: 'off', meaning: '`cycle` promotes a candidate that passes the gate without a person', schema: (k) => k.flag, default: 'off'},
   actor: {env: 'LOOPFT_ACTOR', shownDefault: '`user@host`', meaning: 'who promote/rollback record in the history', schema: (k) => k.text, default: ({userAtHost}) => userAtHost()},

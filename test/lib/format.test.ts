@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {formatPercent, formatSigned, formatUsd} from '../../src/lib/format.js'
+import {formatPercent, formatPoints, formatSigned, formatUsd} from '../../src/lib/format.js'
 
 describe('format', () => {
   it('writes dollars in cents, with up to four decimals below $1', () => {
@@ -9,6 +9,10 @@ describe('format', () => {
 
   it('always signs a difference, with a true minus', () => {
     assert.deepEqual([formatSigned(0.025), formatSigned(-0.01), formatSigned(0), formatSigned(0.25, 3)], ['+0.0250', '−0.0100', '+0.0000', '+0.250'])
+  })
+
+  it('writes a 0–1 difference as signed percentage points', () => {
+    assert.deepEqual([formatPoints(0.0833), formatPoints(-0.25), formatPoints(0)], ['+8.3 pts', '−25.0 pts', '+0.0 pts'])
   })
 
   it('writes a share as a percentage', () => {

@@ -9,6 +9,8 @@ export interface AnswerParams {
   temperature: 0
   seed: number
   maxCompletionTokens: number
+  /** A structured-output format (the judge's JSON schema); part of the cache key like every parameter. */
+  responseFormat?: OpenAI.ChatCompletionCreateParams['response_format']
 }
 
 export interface Answer {
@@ -26,9 +28,10 @@ export type Answerer = (model: string, messages: GoldMessage[]) => Promise<Answe
  * Answers through the SDK (its retries apply), cached in Postgres by
  * (model, sha256 of the messages, sha256 of the parameters): a re-run costs
  * nothing and an interrupted run resumes where it stopped, because each answer
- * is stored as soon as it arrives.
+ * is stored as soon as it arrives. An answer `cacheIf` rejects (an unreadable
+ * verdict) is not stored, so a re-run asks again instead of replaying it.
  */
-export function cachedAnswerer(deps: {sql: Sql; openai: OpenAI}, params: AnswerParams): Answerer {
+export function cachedAnswerer(deps: {sql: Sql; openai: OpenAI}, params: AnswerParams, options: {cacheIf?: (content: string) => boolean} = {}): Answerer {
   const paramsHash = sha256(JSON.stringify(params))
   return async (model, messages) => {
     const itemHash = sha256(JSON.stringify(messages.map(({role, content}) => [role, content])))
@@ -45,6 +48,7 @@ export function cachedAnswerer(deps: {sql: Sql; openai: OpenAI}, params: AnswerP
       temperature: params.temperature,
       seed: params.seed,
       max_completion_tokens: params.maxCompletionTokens,
+      ...(params.responseFormat === undefined ? {} : {response_format: params.responseFormat}),
     })
     const answer: Answer = {
       content: completion.choices[0]?.message.content ?? '',
@@ -53,6 +57,7 @@ export function cachedAnswerer(deps: {sql: Sql; openai: OpenAI}, params: AnswerP
       latencyMs: Math.round(performance.now() - started),
       cached: false,
     }
+    if (options.cacheIf?.(answer.content) === false) return answer
     await deps.sql`
       insert into loopft_eval_answers (model, item_hash, params_hash, content, prompt_tokens, completion_tokens, latency_ms)
       values (${model}, ${itemHash}, ${paramsHash}, ${answer.content}, ${answer.promptTokens}, ${answer.completionTokens}, ${answer.latencyMs})

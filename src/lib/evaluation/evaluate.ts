@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import type OpenAI from 'openai'
 import {getModelInfo, inferenceCost, loadCatalogOverrides} from '../training/model-catalog.js'
@@ -11,17 +12,19 @@ import {renderEvaluationReport} from './report.js'
 import {runGoldSet} from './run.js'
 import {checkGoldLeaks, insertEvaluation, listEvaluationHistory, resolveBaseline} from './store.js'
 import {goldPromptKeys, readGoldSet} from './gold-set.js'
+import {DEFAULT_JUDGE_CRITERIA, judgeSystemPrompt} from './judge.js'
 import type {Interval} from './metrics/bootstrap.js'
 import {findModel, recordEvaluation} from '../serving/registry.js'
 
 export interface EvaluateDeps {
   sql: Sql
   openai: OpenAI
-  config: Pick<LoopftConfig, 'goldFile' | 'textModel' | 'pricesFile' | 'judgeModel'>
+  config: Pick<LoopftConfig, 'goldFile' | 'textModel' | 'pricesFile' | 'judgeModel' | 'judgeRubricFile' | 'judgeResponseFormat' | 'gatePrimaryMetric' | 'gateMinImprovement' | 'gateTolerance'>
   /** Called as gold items complete (answered by both models and judged); the command shows it. */
   onProgress?: (progress: {done: number; total: number}) => void
 }
 
+/** Each setting left undefined comes from the config (flags, then LOOPFT_* variables, then defaults). */
 export interface EvaluateOptions {
   candidate: string
   /** 'promoted' (default): the model the router serves, else config.textModel. */
@@ -56,16 +59,21 @@ export interface TagBreakdown {
   metrics: Comparisons
 }
 
-export interface Regression {
+/** One gold item's two answers, for reading side by side. */
+export interface ItemAnswers {
   line: number
   tags: string[]
   question: string
   ideal: string
   candidateAnswer: string
   baselineAnswer: string
-  /** The item's difference on the primary metric. */
-  difference: number
+  /** The candidate's pairwise judge score on this item (1 won both orders, 0 lost both). */
   judgeScore: number
+}
+
+export interface Regression extends ItemAnswers {
+  /** The item's difference on the metric it regressed on (0–1 scale). */
+  difference: number
 }
 
 export interface EvaluationResult {
@@ -79,9 +87,12 @@ export interface EvaluationResult {
   gate: {primaryMetric: MetricName; minImprovement: number; tolerance: number; difference: number; interval: Interval; checks: GateCheck[]}
   models: {candidate: ModelFigures; baseline: ModelFigures}
   differences: Record<MetricName, {difference: number; interval: Interval}>
-  judge: {winRate: number; wins: number; ties: number; losses: number; unparsedVerdicts: number}
+  judge: {winRate: number; wins: number; ties: number; losses: number; askedVerdicts: number; unparsedVerdicts: number; rubric: string}
   tags: TagBreakdown[]
-  worstRegressions: Regression[]
+  /** The items that fell furthest, on every gating metric (the primary and each no-regression check). */
+  worstRegressions: Record<MetricName, Regression[]>
+  /** The first gold items on which the two models answered differently, in gold-set order. */
+  samples: ItemAnswers[]
   /** API calls made by this run, and answers taken from the cache instead. */
   calls: {made: number; cached: number}
   /** False when the candidate is not in the registry, so only loopft_evaluations holds the verdict. */
@@ -101,13 +112,13 @@ export function gateFailure(result: EvaluationResult): LoopftError | undefined {
 
 export const EVALUATION_DEFAULTS = Object.freeze({
   concurrency: 8,
-  minImprovement: 0.02,
-  primaryMetric: 'judge' as MetricName,
-  tolerance: 0.02,
   seed: 20_240_601,
   maxCompletionTokens: 512,
   judgeMaxCompletionTokens: 256,
 })
+
+/** More unreadable verdicts than this share makes the evaluation an error instead of a verdict. */
+export const MAX_UNREADABLE_VERDICTS = 0.1
 
 /**
  * Runs the candidate and the baseline on the gold set, judges them pairwise,
@@ -116,7 +127,15 @@ export const EVALUATION_DEFAULTS = Object.freeze({
  * A failed gate is a normal result (verdict 'fail'); gateFailure turns it into the command's GATE_FAILED.
  */
 export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOptions): Promise<EvaluationResult> {
-  const settings = {...EVALUATION_DEFAULTS, judgeModel: deps.config.judgeModel, ...definedOnly(options)}
+  const settings = {
+    ...EVALUATION_DEFAULTS,
+    judgeModel: deps.config.judgeModel,
+    primaryMetric: deps.config.gatePrimaryMetric,
+    minImprovement: deps.config.gateMinImprovement,
+    tolerance: deps.config.gateTolerance,
+    ...definedOnly(options),
+  }
+  const rubric = await readRubric(deps.config.judgeRubricFile)
   const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
   const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel.model)
   if (baseline === settings.candidate) {
@@ -124,7 +143,11 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   }
   const warnings = await leakWarnings(deps.sql, settings.candidate, goldPromptKeys(gold.items))
 
-  const {outcomes, calls} = await runGoldSet(deps, {...settings, items: gold.items, baseline})
+  const {outcomes, calls} = await runGoldSet(deps, {
+    ...settings, items: gold.items, baseline, judgeSystemPrompt: judgeSystemPrompt(rubric.criteria), judgeResponseFormat: deps.config.judgeResponseFormat,
+  })
+  const judge = judgeTally(outcomes, rubric.source)
+  assertVerdictsReadable(judge, settings.judgeModel)
 
   const scores = outcomes.map(scoreItem)
   const comparisons = compareMetrics(scores)
@@ -142,9 +165,10 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
     gate: {primaryMetric: settings.primaryMetric, minImprovement: settings.minImprovement, tolerance: settings.tolerance, difference: decision.difference, interval: decision.interval, checks: decision.checks},
     models: {candidate: figures(settings.candidate, 'candidate'), baseline: figures(baseline, 'baseline')},
     differences,
-    judge: judgeTally(outcomes),
+    judge,
     tags: tagBreakdown(outcomes, scores),
-    worstRegressions: worstRegressions(outcomes, scores, settings.primaryMetric),
+    worstRegressions: Object.fromEntries(METRICS.map((metric) => [metric, worstRegressions(outcomes, scores, metric)])) as EvaluationResult['worstRegressions'],
+    samples: outcomes.filter((outcome) => outcome.candidate.content !== outcome.baseline.content).slice(0, SAMPLES).map(itemAnswers),
     calls,
     warnings,
   }
@@ -198,14 +222,39 @@ function answerCost(model: string, usage: {prompt_tokens: number; completion_tok
   }
 }
 
-function judgeTally(outcomes: ItemOutcome[]): EvaluationResult['judge'] {
+/** The rubric's criteria: the file's text when one is configured, else the domain-neutral default. */
+async function readRubric(file: string | undefined): Promise<{criteria: string; source: string}> {
+  if (file === undefined) return {criteria: DEFAULT_JUDGE_CRITERIA, source: 'default'}
+  const criteria = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new LoopftError('CONFIG_INVALID', `cannot read the judge rubric ${file}: ${error.code ?? error.message}`, {suggestion: 'set LOOPFT_JUDGE_RUBRIC to a readable text file, or unset it for the default rubric'})
+  })
+  if (criteria.trim() === '') throw new LoopftError('CONFIG_INVALID', `the judge rubric ${file} is empty`, {suggestion: 'write the criteria in it, or unset LOOPFT_JUDGE_RUBRIC'})
+  return {criteria, source: file}
+}
+
+/**
+ * A judge whose replies cannot be read would turn every pair into a tie and
+ * fail the gate as if the candidate were no better: that is an error, not a verdict.
+ */
+function assertVerdictsReadable(judge: EvaluationResult['judge'], judgeModel: string): void {
+  if (judge.askedVerdicts === 0 || judge.unparsedVerdicts / judge.askedVerdicts <= MAX_UNREADABLE_VERDICTS) return
+  const share = Math.round((judge.unparsedVerdicts / judge.askedVerdicts) * 100)
+  throw new LoopftError('JUDGE_UNREADABLE', `${judge.unparsedVerdicts} of ${judge.askedVerdicts} verdicts of the judge ${judgeModel} could not be read (${share}%, more than ${MAX_UNREADABLE_VERDICTS * 100}% allowed); no verdict was recorded`, {
+    suggestion: 'use a judge model that follows the reply format (--judge), or check the rubric file (LOOPFT_JUDGE_RUBRIC); unreadable replies are not cached, so a re-run asks again',
+    details: {askedVerdicts: judge.askedVerdicts, unparsedVerdicts: judge.unparsedVerdicts},
+  })
+}
+
+function judgeTally(outcomes: ItemOutcome[], rubric: string): EvaluationResult['judge'] {
   const scores = outcomes.map((outcome) => outcome.judgement.score)
   return {
     winRate: sum(scores) / Math.max(scores.length, 1),
     wins: scores.filter((score) => score > 0.5).length,
     ties: scores.filter((score) => score === 0.5).length,
     losses: scores.filter((score) => score < 0.5).length,
+    askedVerdicts: sum(outcomes.map((outcome) => outcome.judgement.asked)),
     unparsedVerdicts: outcomes.flatMap((outcome) => outcome.judgement.verdicts).filter((verdict) => verdict === null).length,
+    rubric,
   }
 }
 
@@ -218,23 +267,27 @@ function tagBreakdown(outcomes: ItemOutcome[], scores: ReturnType<typeof scoreIt
 }
 
 const WORST_REGRESSIONS = 5
+const SAMPLES = 3
 
-function worstRegressions(outcomes: ItemOutcome[], scores: ReturnType<typeof scoreItem>[], primary: MetricName): Regression[] {
+function itemAnswers(outcome: ItemOutcome): ItemAnswers {
+  return {
+    line: outcome.item.line,
+    tags: outcome.item.tags,
+    question: outcome.item.messages.at(-1)?.content ?? '',
+    ideal: outcome.item.ideal,
+    candidateAnswer: outcome.candidate.content,
+    baselineAnswer: outcome.baseline.content,
+    judgeScore: outcome.judgement.score,
+  }
+}
+
+function worstRegressions(outcomes: ItemOutcome[], scores: ReturnType<typeof scoreItem>[], metric: MetricName): Regression[] {
   return outcomes
-    .map((outcome, index) => ({outcome, difference: itemDifference(scores[index], primary), judgeScore: outcome.judgement.score}))
+    .map((outcome, index) => ({outcome, difference: itemDifference(scores[index], metric), judgeScore: outcome.judgement.score}))
     .filter((entry) => entry.difference < 0)
     .sort((a, b) => a.difference - b.difference || a.judgeScore - b.judgeScore || a.outcome.item.line - b.outcome.item.line)
     .slice(0, WORST_REGRESSIONS)
-    .map(({outcome, difference, judgeScore}) => ({
-      line: outcome.item.line,
-      tags: outcome.item.tags,
-      question: outcome.item.messages.at(-1)?.content ?? '',
-      ideal: outcome.item.ideal,
-      candidateAnswer: outcome.candidate.content,
-      baselineAnswer: outcome.baseline.content,
-      difference,
-      judgeScore,
-    }))
+    .map(({outcome, difference}) => ({...itemAnswers(outcome), difference}))
 }
 
 

@@ -5,7 +5,7 @@ import {isNormalisedMatch} from './metrics/accuracy.js'
 import {bleuFromStatistics, bleuStatistics, sumBleuStatistics, type BleuStatistics} from './metrics/bleu.js'
 import {meanOver, pairedBootstrap, type BootstrapOptions, type Interval} from './metrics/bootstrap.js'
 import {rougeL} from './metrics/rouge.js'
-import {formatSigned} from '../format.js'
+import {formatPoints} from '../format.js'
 
 /**
  * Metrics and the promotion gate. Every difference is candidate minus baseline
@@ -122,17 +122,17 @@ export function decideGate(comparisons: Comparisons, interval: Interval, options
     {
       name: `${primaryMetric} improvement`,
       passed: difference >= minImprovement - EPSILON,
-      detail: `${formatSigned(difference)} (needs ≥ ${formatSigned(minImprovement)})`,
+      detail: `${formatPoints(difference)} (needs ≥ ${formatPoints(minImprovement)})`,
     },
     {
       name: `${primaryMetric} 95% interval`,
       passed: interval.low > EPSILON,
-      detail: `[${formatSigned(interval.low)}, ${formatSigned(interval.high)}] (must lie above 0)`,
+      detail: `[${formatPoints(interval.low)}, ${formatPoints(interval.high)}] (must lie above 0)`,
     },
     ...METRICS.filter((metric) => metric !== primaryMetric).map((metric) => ({
       name: `${metric} no regression`,
       passed: comparisons[metric].difference >= -tolerance - EPSILON,
-      detail: `${formatSigned(comparisons[metric].difference)} (allowed ≥ ${formatSigned(-tolerance)})`,
+      detail: `${formatPoints(comparisons[metric].difference)} (allowed ≥ ${formatPoints(-tolerance)})`,
     })),
   ]
   return {verdict: checks.every((check) => check.passed) ? 'pass' : 'fail', difference, interval, checks}

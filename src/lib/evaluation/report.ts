@@ -1,23 +1,28 @@
+import fs from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
 import type {EvaluationHistoryEntry} from './store.js'
-import type {EvaluationResult} from './evaluate.js'
-import {formatPercent, formatSigned, formatUsd} from '../format.js'
+import type {EvaluationResult, ItemAnswers, Regression} from './evaluate.js'
+import {METRICS, type MetricName} from './gate.js'
+import {formatPoints, formatUsd} from '../format.js'
 
 /**
- * One self-contained HTML page for an evaluation: inline CSS and an inline SVG
- * chart, no scripts and nothing fetched, so it opens anywhere (and offline).
- * Every text that came from a model or a file is HTML-escaped.
+ * One self-contained HTML page for an evaluation: inline CSS, and the history
+ * chart drawn by Chart.js, whose bundle is inlined so nothing is fetched and
+ * the page opens anywhere (and offline). Every quality figure is on one scale,
+ * 0–100 (percent; BLEU is already 0–100), and every difference is in
+ * percentage points of that scale. Every text that came from a model or a
+ * file is HTML-escaped, and the chart's data is JSON with `<` escaped.
  */
 export function renderEvaluationReport(result: EvaluationResult, history: EvaluationHistoryEntry[]): string {
   const {candidate, baseline} = result.models
-  const rows: Array<[string, string, string, string]> = [
-    ['Judge win rate', formatPercent(candidate.judgeWinRate), formatPercent(baseline.judgeWinRate), formatSigned(result.differences.judge.difference)],
-    ['Accuracy', formatPercent(candidate.accuracy), formatPercent(baseline.accuracy), formatSigned(result.differences.accuracy.difference)],
-    ['BLEU', candidate.bleu.toFixed(2), baseline.bleu.toFixed(2), formatSigned(result.differences.bleu.difference)],
-    ['ROUGE-L', candidate.rougeL.toFixed(3), baseline.rougeL.toFixed(3), formatSigned(result.differences.rougeL.difference)],
-    ['Mean latency', `${candidate.latencyMs.mean} ms`, `${baseline.latencyMs.mean} ms`, ''],
-    ['Tokens (prompt / completion)', `${candidate.tokens.prompt} / ${candidate.tokens.completion}`, `${baseline.tokens.prompt} / ${baseline.tokens.completion}`, ''],
-    ['Cost (USD)', formatUsd(candidate.costUsd), formatUsd(baseline.costUsd), ''],
+  const quality: Array<[MetricName, string, number, number]> = [
+    ['judge', 'Judge win rate', candidate.judgeWinRate * 100, baseline.judgeWinRate * 100],
+    ['accuracy', 'Accuracy', candidate.accuracy * 100, baseline.accuracy * 100],
+    ['bleu', 'BLEU', candidate.bleu, baseline.bleu],
+    ['rougeL', 'ROUGE-L', candidate.rougeL * 100, baseline.rougeL * 100],
   ]
+  const failedMetrics = new Set(METRICS.filter((metric) => result.gate.checks.some((check) => !check.passed && check.name.startsWith(`${metric} `))))
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -27,60 +32,117 @@ export function renderEvaluationReport(result: EvaluationResult, history: Evalua
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>Evaluation #${result.evaluationId} <span class="verdict ${result.verdict}" id="verdict">${result.verdict.toUpperCase()}</span></h1>
-<p>Candidate <code>${escape(result.candidate)}</code> against baseline <code>${escape(result.baseline)}</code>, judged by <code>${escape(result.judgeModel)}</code>,
-on ${result.gold.items} gold items (<code>${escape(result.gold.path)}</code>, sha256 <code>${result.gold.sha256.slice(0, 12)}</code>), ${escape(result.createdAt)}.</p>
+<h1>Evaluation #${result.evaluationId} <span class="verdict ${result.verdict}" id="verdict">${result.verdict === 'pass' ? '✔ PASS' : '✖ FAIL'}</span></h1>
+<p>Candidate <code>${escape(result.candidate)}</code> against baseline <code>${escape(result.baseline)}</code>, judged by <code>${escape(result.judgeModel)}</code>
+(rubric: ${escape(result.judge.rubric)}), on ${result.gold.items} gold items (<code>${escape(result.gold.path)}</code>, sha256 <code>${result.gold.sha256.slice(0, 12)}</code>), ${escape(result.createdAt)}.</p>
 ${result.warnings.map((warning) => `<p class="warning">${escape(warning)}</p>`).join('\n')}
 <h2>Gate</h2>
-<p>Primary metric <b>${escape(result.gate.primaryMetric)}</b>: difference ${formatSigned(result.gate.difference)}, 95% interval [${formatSigned(result.gate.interval.low)}, ${formatSigned(result.gate.interval.high)}], minimum improvement ${formatSigned(result.gate.minImprovement)}.</p>
-${table(['Check', 'Result', 'Detail'], result.gate.checks.map((check) => [escape(check.name), check.passed ? '<span class="pass">pass</span>' : '<span class="fail">fail</span>', escape(check.detail)]))}
-<h2>Metrics</h2>
-${table(['Metric', 'Candidate', 'Baseline', 'Difference (0–1)'], rows.map((row) => row.map(escape)))}
-<h2>By tag</h2>
-${table(['Tag', 'Items', 'Judge win rate', 'Accuracy Δ', 'ROUGE-L Δ'], result.tags.map((tag) => [escape(tag.tag), String(tag.items), formatPercent(tag.metrics.judge.candidate), formatSigned(tag.metrics.accuracy.difference), formatSigned(tag.metrics.rougeL.difference)]))}
+<p>Primary metric <b>${escape(result.gate.primaryMetric)}</b>: difference ${formatPoints(result.gate.difference)}, 95% interval [${formatPoints(result.gate.interval.low)}, ${formatPoints(result.gate.interval.high)}], minimum improvement ${formatPoints(result.gate.minImprovement)}, other metrics may fall by at most ${formatPoints(result.gate.tolerance).replace('+', '')}.</p>
+${table(['Check', 'Result', 'Detail'], result.gate.checks.map((check) => [escape(check.name), check.passed ? '<span class="pass">✔ pass</span>' : '<span class="fail">✖ fail</span>', escape(check.detail)]))}
+<h2>Metrics <small>(0–100; differences in points)</small></h2>
+${table(['Metric', 'Candidate', 'Baseline', 'Difference', '95% interval'], quality.map(([metric, label, candidateValue, baselineValue]) => [
+    escape(label), candidateValue.toFixed(1), baselineValue.toFixed(1), `<span class="${failedMetrics.has(metric) ? 'fail' : ''}">${formatPoints(result.differences[metric].difference)}</span>`,
+    `[${formatPoints(result.differences[metric].interval.low)}, ${formatPoints(result.differences[metric].interval.high)}]`,
+  ]))}
+<p>Judge: ${result.judge.wins} wins, ${result.judge.ties} ties, ${result.judge.losses} losses; ${result.judge.unparsedVerdicts} of ${result.judge.askedVerdicts} verdicts unreadable.</p>
+${table(['Cost and speed', 'Candidate', 'Baseline'], [
+    ['Mean / p95 latency', `${candidate.latencyMs.mean} / ${candidate.latencyMs.p95} ms`, `${baseline.latencyMs.mean} / ${baseline.latencyMs.p95} ms`],
+    ['Tokens (prompt / completion)', `${candidate.tokens.prompt} / ${candidate.tokens.completion}`, `${baseline.tokens.prompt} / ${baseline.tokens.completion}`],
+    ['Cost (USD)', formatUsd(candidate.costUsd), formatUsd(baseline.costUsd)],
+  ])}
+<h2>By tag <small>(differences in points)</small></h2>
+${table(['Tag', 'Items', 'Judge win rate', 'Accuracy Δ', 'BLEU Δ', 'ROUGE-L Δ'], result.tags.map((tag) => [
+    escape(tag.tag), String(tag.items), (tag.metrics.judge.candidate * 100).toFixed(1), formatPoints(tag.metrics.accuracy.difference), formatPoints(tag.metrics.bleu.difference), formatPoints(tag.metrics.rougeL.difference),
+  ]))}
 <h2>Worst regressions</h2>
-${result.worstRegressions.length === 0 ? '<p>None: the candidate is not worse on any item.</p>' : table(['Line', 'Question', 'Candidate', 'Baseline', 'Δ'], result.worstRegressions.map((item) => [String(item.line), escape(item.question), escape(item.candidateAnswer), escape(item.baselineAnswer), formatSigned(item.difference)]))}
-<h2>History</h2>
+${METRICS.map((metric) => regressionsSection(metric, result.worstRegressions[metric], failedMetrics.has(metric))).join('\n')}
+<h2>Sample answers</h2>
+${result.samples.length === 0 ? '<p>The two models answered every item identically.</p>' : result.samples.map((sample) => sideBySide(sample)).join('\n')}
+<h2>History <small>(difference on each evaluation's primary metric, points)</small></h2>
 ${historyChart(history)}
 </body>
 </html>
 `
 }
 
+const METRIC_LABELS: Record<MetricName, string> = {judge: 'Judge', accuracy: 'Accuracy', bleu: 'BLEU', rougeL: 'ROUGE-L'}
+
+function regressionsSection(metric: MetricName, regressions: Regression[], failed: boolean): string {
+  const heading = `<h3 id="regressions-${metric}">${METRIC_LABELS[metric]}${failed ? ' <span class="fail">✖ gate check failed</span>' : ''}</h3>`
+  if (regressions.length === 0) {
+    return `${heading}\n<p>No item is worse on ${METRIC_LABELS[metric]}${failed ? ', but the metric as a whole failed its gate check' : ''}.</p>`
+  }
+  return `${heading}\n${regressions.map((item) => sideBySide(item, `${METRIC_LABELS[metric]} ${formatPoints(item.difference)}`)).join('\n')}`
+}
+
+function sideBySide(item: ItemAnswers, label?: string): string {
+  return `<section class="item">
+<p class="question"><b>Line ${item.line}</b>${label === undefined ? '' : ` · ${escape(label)}`} · judge score ${item.judgeScore.toFixed(2)}${item.tags.length === 0 ? '' : ` · ${escape(item.tags.join(', '))}`}<br>${escape(item.question)}</p>
+<p class="reference"><b>Reference:</b> ${escape(item.ideal)}</p>
+<div class="answers"><div><h4>Candidate</h4><p>${escape(item.candidateAnswer)}</p></div><div><h4>Baseline</h4><p>${escape(item.baselineAnswer)}</p></div></div>
+</section>`
+}
+
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d2330}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}th,td{border-bottom:1px solid #dde1e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f5f8}code{background:#f3f5f8;padding:0 .2rem}.verdict{font-size:.7em;padding:.1rem .5rem;border-radius:.3rem;color:#fff}
-.pass{color:#1f8a4c}.fail{color:#c0392b}.verdict.pass,.dot.pass{background:#1f8a4c;fill:#1f8a4c;color:#fff}.verdict.fail,.dot.fail{background:#c0392b;fill:#c0392b;color:#fff}
-.warning{background:#fff4d6;border-left:4px solid #e0a800;padding:.4rem .6rem}svg text{font-size:11px;fill:#4a5263}`
+.pass{color:#1f8a4c}.fail{color:#c0392b}.verdict.pass{background:#1f8a4c;color:#fff}.verdict.fail{background:#c0392b;color:#fff}small{color:#6b7385;font-weight:normal}
+.warning{background:#fff4d6;border-left:4px solid #e0a800;padding:.4rem .6rem}
+.item{border:1px solid #dde1e8;border-radius:.4rem;padding:.5rem .8rem;margin:.6rem 0}.item p{margin:.3rem 0}.reference{color:#4a5263}
+.answers{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.answers h4{margin:.3rem 0;font-size:.85em;color:#4a5263}.answers p{white-space:pre-wrap}
+.chart{position:relative;height:320px}`
 
-const CHART = {width: 720, height: 260, left: 56, right: 16, top: 16, bottom: 40}
+/** Chart.js's self-contained UMD bundle, read from the installed package. */
+function chartJsBundle(): string {
+  const entry = createRequire(import.meta.url).resolve('chart.js')
+  return fs.readFileSync(path.join(path.dirname(entry), 'chart.umd.min.js'), 'utf8')
+}
 
-/** Primary-metric differences of earlier evaluations with their intervals, the threshold and zero. */
+/**
+ * Primary-metric differences of earlier evaluations as dots (green pass, red
+ * fail) with their 95% intervals as floating bars, zero and each one's
+ * threshold, on a labelled axis in percentage points. The script marks the
+ * canvas with the axis ticks it drew, so a test can see the chart rendered.
+ */
 function historyChart(history: EvaluationHistoryEntry[]): string {
   if (history.length === 0) return '<p>No evaluations yet.</p>'
-  const values = history.flatMap((entry) => [entry.ciLow, entry.ciHigh, entry.difference, entry.minImprovement, 0])
-  const [low, high] = [Math.min(...values), Math.max(...values)]
-  const span = high - low || 1
-  const plotWidth = CHART.width - CHART.left - CHART.right
-  const plotHeight = CHART.height - CHART.top - CHART.bottom
-  const x = (index: number) => CHART.left + (history.length === 1 ? plotWidth / 2 : (index * plotWidth) / (history.length - 1))
-  const y = (value: number) => CHART.top + ((high - value) / span) * plotHeight
-  const line = (value: number, label: string, dash: string) =>
-    `<line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}" stroke="#8a93a6" stroke-dasharray="${dash}"/><text x="4" y="${(y(value) + 4).toFixed(1)}">${label}</text>`
-  const points = history.map((entry, index) => {
-    const title = `#${entry.id} ${entry.candidate} vs ${entry.baseline}: ${entry.primaryMetric} ${formatSigned(entry.difference)} [${formatSigned(entry.ciLow)}, ${formatSigned(entry.ciHigh)}] ${entry.verdict}`
-    return `<g class="evaluation"><title>${escape(title)}</title>` +
-      `<line x1="${x(index).toFixed(1)}" x2="${x(index).toFixed(1)}" y1="${y(entry.ciLow).toFixed(1)}" y2="${y(entry.ciHigh).toFixed(1)}" stroke="#4a5263"/>` +
-      `<circle class="dot ${entry.verdict}" cx="${x(index).toFixed(1)}" cy="${y(entry.difference).toFixed(1)}" r="5"/>` +
-      `<text x="${x(index).toFixed(1)}" y="${CHART.height - CHART.bottom + 16}" text-anchor="middle">#${entry.id}</text></g>`
-  })
-  const latestThreshold = history.at(-1)?.minImprovement ?? 0
-  return `<svg id="history-chart" role="img" aria-label="Primary-metric difference of each evaluation with its 95% interval" viewBox="0 0 ${CHART.width} ${CHART.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
-${line(0, '0', '2 2')}
-${line(latestThreshold, formatSigned(latestThreshold), '6 3')}
-${points.join('\n')}
-<text x="${CHART.left}" y="${CHART.height - 6}">Evaluations, oldest first; dot = difference on the primary metric (green pass, red fail), bar = 95% interval, dashed = threshold</text>
-</svg>`
+  const data = {
+    labels: history.map((entry) => `#${entry.id}`),
+    titles: history.map((entry) => `#${entry.id} ${entry.candidate} vs ${entry.baseline}: ${entry.primaryMetric} ${formatPoints(entry.difference)} [${formatPoints(entry.ciLow)}, ${formatPoints(entry.ciHigh)}] ${entry.verdict}`),
+    differences: history.map((entry) => round(entry.difference * 100)),
+    intervals: history.map((entry) => [round(entry.ciLow * 100), round(entry.ciHigh * 100)]),
+    thresholds: history.map((entry) => round(entry.minImprovement * 100)),
+    verdicts: history.map((entry) => entry.verdict),
+  }
+  return `<div class="chart"><canvas id="history-chart" role="img" aria-label="Primary-metric difference of each evaluation with its 95% interval, in percentage points"></canvas></div>
+<script>${chartJsBundle()}</script>
+<script>
+(() => {
+  const data = ${JSON.stringify(data).replace(/</g, '\\u003c')};
+  const canvas = document.getElementById('history-chart');
+  const chart = new Chart(canvas, {
+    data: {
+      labels: data.labels,
+      datasets: [
+        {type: 'bar', label: '95% interval', data: data.intervals, backgroundColor: 'rgba(74,82,99,0.25)', barPercentage: 0.15},
+        {type: 'line', label: 'difference (green pass, red fail)', data: data.differences, showLine: false, pointRadius: 6,
+         pointBackgroundColor: data.verdicts.map((verdict) => verdict === 'pass' ? '#1f8a4c' : '#c0392b')},
+        {type: 'line', label: 'threshold', data: data.thresholds, borderColor: '#8a93a6', borderDash: [6, 3], pointRadius: 0, stepped: 'middle'},
+      ],
+    },
+    options: {
+      animation: false, maintainAspectRatio: false,
+      scales: {
+        x: {title: {display: true, text: 'evaluation, oldest first'}},
+        y: {title: {display: true, text: 'difference (percentage points)'}, grid: {color: (context) => context.tick.value === 0 ? '#1d2330' : '#e3e6ec'}},
+      },
+      plugins: {tooltip: {callbacks: {title: (items) => data.titles[items[0].dataIndex]}}},
+    },
+  });
+  canvas.dataset.points = String(data.differences.length);
+  canvas.dataset.ticks = chart.scales.y.ticks.map((tick) => tick.label).join(' ');
+})();
+</script>`
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -92,3 +154,6 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
 }
 
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}

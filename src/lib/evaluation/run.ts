@@ -4,7 +4,7 @@ import type {Sql} from '../db/connection.js'
 import {cachedAnswerer, type Answer} from './answers.js'
 import type {ItemOutcome} from './gate.js'
 import type {GoldItem} from './gold-set.js'
-import {judgePair} from './judge.js'
+import {JUDGE_RESPONSE_FORMAT, judgePair, parseVerdict} from './judge.js'
 
 export interface GoldRunOptions {
   items: readonly GoldItem[]
@@ -15,6 +15,10 @@ export interface GoldRunOptions {
   seed: number
   maxCompletionTokens: number
   judgeMaxCompletionTokens: number
+  /** The judge's system prompt: rubric criteria and reply format. */
+  judgeSystemPrompt: string
+  /** 'json_schema' asks the provider to enforce the verdict object; 'text' relies on the prompt alone. */
+  judgeResponseFormat: 'json_schema' | 'text'
 }
 
 export interface GoldRun {
@@ -50,7 +54,10 @@ export async function runGoldSet(deps: {sql: Sql; openai: OpenAI; onProgress?: (
     return result
   }
   const answer = cachedAnswerer(deps, {temperature: 0, seed: options.seed, maxCompletionTokens: options.maxCompletionTokens})
-  const judgeAnswer = cachedAnswerer(deps, {temperature: 0, seed: options.seed, maxCompletionTokens: options.judgeMaxCompletionTokens})
+  const judgeAnswer = cachedAnswerer(deps, {
+    temperature: 0, seed: options.seed, maxCompletionTokens: options.judgeMaxCompletionTokens,
+    ...(options.judgeResponseFormat === 'json_schema' ? {responseFormat: JUDGE_RESPONSE_FORMAT} : {}),
+  }, {cacheIf: (reply) => parseVerdict(reply) !== null})
   const ask = async (messages: GoldItem['messages']) => (await track(() => judgeAnswer(options.judgeModel, messages))).content
 
   let done = 0
@@ -58,7 +65,7 @@ export async function runGoldSet(deps: {sql: Sql; openai: OpenAI; onProgress?: (
   deps.onProgress?.({done, total})
   const settled = await Promise.allSettled(options.items.map(async (item): Promise<ItemOutcome> => {
     const [candidate, baseline] = await Promise.all([track(() => answer(options.candidate, item.messages)), track(() => answer(options.baseline, item.messages))])
-    const judgement = await judgePair(ask, item, candidate.content, baseline.content)
+    const judgement = await judgePair(ask, item, candidate.content, baseline.content, options.judgeSystemPrompt)
     deps.onProgress?.({done: ++done, total})
     return {item, candidate, baseline, judgement}
   }))

@@ -3,13 +3,15 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {evaluateCandidate, type EvaluateOptions} from '../../../src/lib/evaluation/evaluate.js'
-import {isLoopftError} from '../../../src/lib/errors.js'
+import {loadConfig} from '../../../src/lib/config.js'
+import {EXIT, isLoopftError} from '../../../src/lib/errors.js'
 import {readGoldSet, type GoldSet} from '../../../src/lib/evaluation/gold-set.js'
 import {findModel, registerCandidate} from '../../../src/lib/serving/registry.js'
 import {useTestDatabase} from '../../support/db.js'
 import {addFineTunedModel, goldAnswers} from '../../support/eval-standin.js'
-import {fairJudge} from '../../support/judge-behaviour.js'
+import {fairJudge, garbageJudge, partlyGarbledJudge} from '../../support/judge-behaviour.js'
 import {useOpenAIStandin} from '../../support/openai.js'
+import type {ChatBehaviour, ResponseFormat} from '../../support/openai-standin/index.js'
 
 const BASELINE = 'gpt-4o-mini'
 const JUDGE = 'gpt-4.1'
@@ -33,12 +35,22 @@ describe('evaluate', () => {
     openai.standin.setChatBehaviour(JUDGE, fairJudge)
   })
 
-  const evaluate = (options: Partial<EvaluateOptions> = {}, clientOptions = {}) =>
+  /** Evaluation settings come from the one config loader, as cycle's do; `env` adds LOOPFT_* variables. */
+  const evaluate = (options: Partial<EvaluateOptions> = {}, clientOptions = {}, env: Record<string, string> = {}) =>
     evaluateCandidate(
-      {sql: database.sql, openai: openai.client(clientOptions), config: {goldFile: GOLD_FILE, textModel: {provider: 'openai', model: BASELINE}, pricesFile: undefined, judgeModel: 'gpt-4.1'}},
-      {candidate, judgeModel: JUDGE, ...options},
+      {sql: database.sql, openai: openai.client(clientOptions), config: loadConfig({}, {LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_DEFAULT_TEXT_MODEL: BASELINE, ...env})},
+      {candidate, ...options},
     )
   const chatRequests = () => openai.standin.requests.filter((request) => request.path === '/chat/completions').length
+  /** Sets a judge that records what each request asked for. */
+  const recordingJudge = (model: string, judge: ChatBehaviour = fairJudge) => {
+    const seen: Array<{responseFormat: ResponseFormat; system: string}> = []
+    openai.standin.setChatBehaviour(model, (messages, request) => {
+      seen.push({responseFormat: request.responseFormat, system: String(messages[0].content)})
+      return judge(messages, request)
+    })
+    return seen
+  }
   const candidateAnswers = (isRight: (line: number) => boolean) => openai.standin.setChatBehaviour(candidate, goldAnswers(gold.items, isRight))
 
   it('passes a candidate that is right everywhere, and records the verdict on the registered model', async () => {
@@ -58,7 +70,9 @@ describe('evaluate', () => {
     assert.ok(result.models.candidate.bleu > result.models.baseline.bleu)
     assert.ok(result.models.candidate.rougeL > result.models.baseline.rougeL)
     assert.ok(result.models.candidate.tokens.completion > 0 && result.models.candidate.costUsd !== null)
-    assert.deepEqual(result.worstRegressions, [])
+    assert.deepEqual(result.worstRegressions, {judge: [], accuracy: [], bleu: [], rougeL: []})
+    assert.deepEqual([result.judge.askedVerdicts, result.judge.unparsedVerdicts, result.judge.rubric], [60, 0, 'default'])
+    assert.equal(result.judgeModel, JUDGE, 'the judge is gpt-4.1 by default')
     assert.ok(result.recordedOnModel)
 
     const model = await findModel(database.sql, candidate)
@@ -76,8 +90,13 @@ describe('evaluate', () => {
     assert.deepEqual(result.gate.checks.filter((check) => !check.passed).map((check) => check.name), [
       'judge improvement', 'judge 95% interval', 'accuracy no regression', 'bleu no regression', 'rougeL no regression',
     ])
-    assert.equal(result.worstRegressions.length, 5)
-    assert.ok(result.worstRegressions.every((item) => item.difference === -0.5 && item.line % 2 === 0))
+    for (const metric of ['judge', 'accuracy', 'bleu', 'rougeL'] as const) {
+      assert.equal(result.worstRegressions[metric].length, 5, metric)
+      assert.ok(result.worstRegressions[metric].every((item) => item.difference < 0 && item.line % 2 === 0), metric)
+    }
+    assert.ok(result.worstRegressions.judge.every((item) => item.difference === -0.5))
+    assert.deepEqual(result.samples.map((sample) => sample.line), [2, 4, 6], 'the first items where the answers differ')
+    assert.ok(result.samples.every((sample) => sample.candidateAnswer !== sample.baselineAnswer))
     const mastering = result.tags.find((tag) => tag.tag === 'mastering')
     assert.ok(mastering !== undefined && mastering.items >= 4)
     assert.equal(result.tags.reduce((sum, tag) => sum + tag.items, 0), gold.items.reduce((sum, item) => sum + item.tags.length, 0))
@@ -112,6 +131,77 @@ describe('evaluate', () => {
     assert.equal(result.gate.primaryMetric, 'accuracy')
     assert.equal(result.gate.difference, 0.5)
     assert.equal(result.verdict, 'fail')
+  })
+
+  it('sends the judge a JSON-schema response format and reads its JSON verdicts', async () => {
+    const judged = recordingJudge(JUDGE)
+    candidateAnswers(() => true)
+    const result = await evaluate()
+    assert.equal(judged.length, 60)
+    assert.ok(judged.every(({responseFormat}) => responseFormat.type === 'json_schema' && responseFormat.strict && responseFormat.name === 'pairwise_verdict'))
+    assert.equal(result.judge.unparsedVerdicts, 0)
+    assert.equal(result.verdict, 'pass')
+  })
+
+  it('reads verdict lines when the response format is text, and honours LOOPFT_JUDGE_MODEL', async () => {
+    const judged = recordingJudge('gpt-4.1-mini')
+    candidateAnswers(() => true)
+    const result = await evaluate({}, {}, {LOOPFT_JUDGE_RESPONSE_FORMAT: 'text', LOOPFT_JUDGE_MODEL: 'gpt-4.1-mini'})
+    assert.equal(judged.length, 60)
+    assert.ok(judged.every(({responseFormat}) => responseFormat.type === 'text'))
+    assert.deepEqual([result.judgeModel, result.judge.unparsedVerdicts, result.verdict], ['gpt-4.1-mini', 0, 'pass'])
+  })
+
+  it('is an error, not a failed gate, when a judge answers garbage; nothing is recorded or cached', async () => {
+    openai.standin.setChatBehaviour(JUDGE, garbageJudge)
+    candidateAnswers(() => true)
+    const [before] = await database.sql`select count(*)::int as count from loopft_evaluations`
+    const error = await evaluate().catch((caught: unknown) => caught)
+    assert.ok(isLoopftError(error, 'JUDGE_UNREADABLE'), String(error))
+    assert.equal(error.exitCode, EXIT.JUDGE_UNREADABLE)
+    assert.notEqual(error.exitCode, EXIT.GATE_FAILED)
+    assert.match(error.message, /^60 of 60 verdicts of the judge gpt-4\.1 could not be read \(100%/)
+    const [after] = await database.sql`select count(*)::int as count from loopft_evaluations`
+    assert.equal(after.count, before.count)
+
+    openai.standin.setChatBehaviour(JUDGE, fairJudge)
+    const retried = await evaluate()
+    assert.deepEqual(retried.calls, {made: 60, cached: 120}, 'the unreadable verdicts were asked again, the answers came from the cache')
+    assert.equal(retried.verdict, 'pass')
+  })
+
+  it('tolerates up to 10% unreadable verdicts and refuses more', async () => {
+    // Answers differ on the 30 odd lines: 60 verdicts. 3 garbled items are 6 verdicts (10%), 4 items are 8 (13%).
+    candidateAnswers(() => true)
+    const oddIdeals = gold.items.filter((item) => item.line % 2 === 1).map((item) => item.ideal)
+    openai.standin.setChatBehaviour(JUDGE, partlyGarbledJudge((reference) => oddIdeals.slice(0, 3).includes(reference)))
+    const tolerated = await evaluate()
+    assert.deepEqual([tolerated.judge.unparsedVerdicts, tolerated.judge.askedVerdicts, tolerated.verdict], [6, 60, 'pass'])
+
+    await database.sql`truncate loopft_eval_answers`
+    openai.standin.setChatBehaviour(JUDGE, partlyGarbledJudge((reference) => oddIdeals.slice(0, 4).includes(reference)))
+    const error = await evaluate().catch((caught: unknown) => caught)
+    assert.ok(isLoopftError(error, 'JUDGE_UNREADABLE'), String(error))
+    assert.match(error.message, /^8 of 60 verdicts/)
+  })
+
+  it('judges with a rubric file when LOOPFT_JUDGE_RUBRIC names one, and says so', async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-rubric-'))
+    try {
+      const rubricFile = path.join(directory, 'rubric.txt')
+      await fs.writeFile(rubricFile, 'Prefer the answer a careful reviewer would sign off on.\n')
+      const judged = recordingJudge(JUDGE)
+      candidateAnswers(() => true)
+      const result = await evaluate({}, {}, {LOOPFT_JUDGE_RUBRIC: rubricFile})
+      assert.equal(result.judge.rubric, rubricFile)
+      assert.match(judged[0].system, /^Prefer the answer a careful reviewer would sign off on\.\n\nReply with a JSON object only/)
+
+      const missing = await evaluate({}, {}, {LOOPFT_JUDGE_RUBRIC: path.join(directory, 'absent.txt')}).catch((caught: unknown) => caught)
+      assert.ok(isLoopftError(missing, 'CONFIG_INVALID'))
+      assert.match(missing.message, /cannot read the judge rubric .*absent\.txt: ENOENT/)
+    } finally {
+      await fs.rm(directory, {recursive: true, force: true})
+    }
   })
 
   it('answers from the cache on a re-run, at no cost, with the same figures', async () => {

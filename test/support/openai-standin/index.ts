@@ -8,7 +8,7 @@ import {modelRoutes} from './models.js'
 import {createStandinServer, type RequestRecord} from './server.js'
 import {createStore, type JobStatus, type Store, type StoredJob} from './state.js'
 
-export type {ChatBehaviour, ChatMessage} from './chat.js'
+export type {ChatBehaviour, ChatMessage, ResponseFormat} from './chat.js'
 export type {FaultKind, FaultSpec} from './faults.js'
 export type {RequestRecord} from './server.js'
 export type {JobStatus} from './state.js'
