@@ -2,5 +2,5 @@
 // chalk and oclif ignore NO_COLOR; map it before either loads.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0'
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+const {main} = await import('../dist/cli/main.js')
+await main(process.argv.slice(2), import.meta.url)

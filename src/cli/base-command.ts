@@ -70,6 +70,12 @@ export abstract class LoopftCommand extends Command {
     return startProgress(this.terminal, text, {quiet: this.jsonEnabled()})
   }
 
+  /** Ends a progress line on a failure; a usage or configuration error stopped nothing worth a line of its own. */
+  protected stopProgress(progress: Progress, error: unknown, text: string): void {
+    if (isLoopftError(error, 'USAGE') || isLoopftError(error, 'CONFIG_INVALID')) progress.stop()
+    else progress.fail(text)
+  }
+
   /** True when confirmed; never prompts off a TTY (fails with a usage error instead of hanging). */
   protected async confirm(message: string, yes: boolean): Promise<boolean> {
     if (yes) return true
@@ -82,7 +88,7 @@ export abstract class LoopftCommand extends Command {
 
   async catch(error: Error & {exitCode?: number}): Promise<never | void> {
     const loopftError = isUsageError(error)
-      ? new LoopftError('USAGE', firstLine(error.message), {suggestion: `see: ${this.config.bin} ${this.id ?? ''} --help`})
+      ? new LoopftError('USAGE', usageMessage(error.message), {suggestion: `see: ${this.config.bin} ${this.id ?? ''} --help`})
       : toLoopftError(error)
     process.exitCode = loopftError.exitCode
     if (this.jsonEnabled()) {
@@ -119,6 +125,13 @@ function isDebugging(): boolean {
   }
 }
 
-function firstLine(message: string): string {
-  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message
+/**
+ * oclif's parse errors span lines ("The following error occurred:", the
+ * problem, the missing argument's name on the next line, "See more help…"):
+ * one line that keeps what names the flag or argument.
+ */
+export function usageMessage(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^The following errors? occurred:?$/.test(line) && !/^See more help with/.test(line))
+  const joined = lines.map((line) => line.replace(/^(\S+)\s{2,}(.+)$/, '$1 ($2)')).join(' ').replace(/\s{2,}/g, ' ')
+  return joined === '' ? message.trim() : joined
 }

@@ -5,18 +5,21 @@ export interface Progress {
   update(text: string): void
   succeed(text?: string): void
   fail(text?: string): void
+  /** Ends without a final line (the error that follows says it all). */
+  stop(): void
   /** A line that must survive in logs (cron): printed on stderr whether or not a spinner runs. */
   note(text: string): void
 }
 
 /** A spinner on stderr when it is a TTY; silent updates and plain notes otherwise (or under --json). */
 export function startProgress(terminal: Terminal, text: string, options: {quiet: boolean}): Progress {
-  if (options.quiet) return {update() {}, succeed() {}, fail() {}, note() {}}
+  if (options.quiet) return {update() {}, succeed() {}, fail() {}, stop() {}, note() {}}
   if (!terminal.isStderrTty) {
     return {
       update() {},
       succeed(final) { if (final) process.stderr.write(`${final}\n`) },
       fail(final) { if (final) process.stderr.write(`${final}\n`) },
+      stop() {},
       note(line) { process.stderr.write(`${line}\n`) },
     }
   }
@@ -43,6 +46,10 @@ function spinnerProgress(initial: string): Progress {
     },
     succeed: (final) => finish('succeed', final),
     fail: (final) => finish('fail', final),
+    stop() {
+      finished = true
+      spinner?.stop()
+    },
     note(line) {
       spinner?.clear()
       process.stderr.write(`${line}\n`)

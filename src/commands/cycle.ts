@@ -34,7 +34,7 @@ export default class Cycle extends LoopftCommand {
       if (!(await this.confirm('Run this cycle? It may start a paid fine-tuning job.', false))) return preview
     }
     const summary = await runCycle(deps, {dryRun: flags['dry-run']}).catch((error) => {
-      progress.fail('cycle stopped')
+      this.stopProgress(progress, error, 'cycle stopped')
       throw error
     })
     progress.succeed()

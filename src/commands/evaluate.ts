@@ -52,7 +52,7 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
       concurrency: flags.concurrency,
       reportFile: flags.report,
     }).catch((error: unknown) => {
-      progress.fail('evaluation stopped; answers so far are cached, run it again to resume')
+      this.stopProgress(progress, error, 'evaluation stopped; answers so far are cached, run it again to resume')
       throw error
     })
     const verdictLine = `evaluation #${result.evaluationId}: ${result.verdict === 'pass' ? 'passed the gate' : 'failed the gate'}`

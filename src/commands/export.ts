@@ -42,7 +42,7 @@ export default class Export extends LoopftCommand {
       this.log(renderExport(this.terminal, result))
       return result
     } catch (error) {
-      progress.fail('export failed')
+      this.stopProgress(progress, error, 'export failed')
       throw error
     }
   }

@@ -51,7 +51,7 @@ export default class Tune extends LoopftCommand {
       this.log(render(this.terminal, result))
       return result
     } catch (error) {
-      progress.fail('tune stopped')
+      this.stopProgress(progress, error, 'tune stopped')
       throw error
     }
   }
