@@ -3,9 +3,9 @@ import fs from 'node:fs'
 import {renderCommandReference} from '../../src/cli/command-reference.js'
 import {usageMessage} from '../../src/cli/base-command.js'
 import {useTestDatabase} from '../support/db.js'
-import {runLoopft} from '../support/run-cli.js'
+import {runLoopftProcess as runLoopft} from '../support/run-cli.js'
 
-/** The CLI as oclif users know it: help, version, did-you-mean, and every error as {error} under --json. */
+/** The CLI as oclif users know it: help, version, did-you-mean, and every error as {error} under --json; through bin/run.js, whose top-level handler reports what no command sees. */
 describe('loopft (the CLI itself)', () => {
   const env = {LOOPFT_HOME: '/nonexistent/never-opened'}
   const database = useTestDatabase()
@@ -37,7 +37,7 @@ describe('loopft (the CLI itself)', () => {
     assert.equal(json.status, 2)
     assert.deepEqual(json.json, {error: {code: 'USAGE', message: '"exprot" is not a loopft command; did you mean "export"?', exitCode: 2, suggestion: 'run loopft help for every command'}})
     const plain = await runLoopft(['evalute'], env)
-    assert.equal(plain.status, 2)
+    assert.equal(plain.status, 2, plain.stderr)
     assert.match(plain.stderr, /^loopft: USAGE: "evalute" is not a loopft command; did you mean "evaluate"\? \(run loopft help for every command\)$/m)
     const nothingClose = await runLoopft(['zzzzzzzzzz', '--json'], env)
     assert.equal(nothingClose.json.error.message, '"zzzzzzzzzz" is not a loopft command')
