@@ -20,7 +20,7 @@ export interface ModelInfo {
   base: {inputPerMillion: number; outputPerMillion: number}
   /** Inference on a model fine-tuned from this base; null when no fine-tuned model can exist. */
   fineTuned: {inputPerMillion: number; outputPerMillion: number} | null
-  /** ISO date the provider stops serving the base (and its fine-tunes), when announced. */
+  /** A shutdown date set in the overrides file, for the base and its fine-tunes at every provider; the dates per provider are in RETIREMENTS (getRetirement). */
   shutdownDate: string | null
   note?: string
 }
