@@ -30,6 +30,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
         sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,
         dryRun, force: false, outDir: config.outDir, loopftVersion: input.loopftVersion,
       })
+      for (const warning of result.warnings) input.onProgress?.(`warning: ${warning}`)
       return {outcome: result.outcome, reason: result.reason, jobId: result.record?.jobId ?? null, examples: result.dataset.examples, estimatedCostUsd: result.estimatedCostUsd}
     },
     async watch(jobId) {
@@ -41,7 +42,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       return {evaluationId: result.evaluationId, verdict: result.verdict, baseline: result.baseline, difference: result.gate.difference}
     },
     async promote(candidate, reason) {
-      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel.model}, {model: candidate, reason, actor: config.actor})
+      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel.model, catalog}, {model: candidate, reason, actor: config.actor})
       return {message: change.message}
     },
   }
