@@ -27,6 +27,13 @@ describe('errors', () => {
     assert.deepEqual([diskFull.code, diskFull.exitCode], ['SYSTEM_ERROR', 19])
   })
 
+  it('one result contract: no command sets an exit code itself; failures are thrown, and only the base command maps them', async () => {
+    const dir = new URL('../../src/commands/', import.meta.url)
+    const setters = []
+    for (const file of await fs.readdir(dir)) if (/process\.exitCode|process\.exit\(/.test(await fs.readFile(new URL(file, dir), 'utf8'))) setters.push(file)
+    assert.deepEqual(setters, [])
+  })
+
   it('carries a partial result in the one error shape, and prints it under --json', () => {
     const error = new LoopftError('PARTIAL', '1 of 2 failed', {result: {done: 1, failures: ['b']}})
     assert.deepEqual(JSON.parse(JSON.stringify({error})), {error: {code: 'PARTIAL', message: '1 of 2 failed', exitCode: 16, result: {done: 1, failures: ['b']}}})
