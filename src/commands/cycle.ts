@@ -25,19 +25,24 @@ export default class Cycle extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url'], autoPromote: flags['auto-promote']})
     const db = await this.openDatabase(config)
     const openai = await this.openai(config)
-    const progress = this.progress('cycle')
+    // The spinner starts only after any prompt: a question under a running spinner looks hung.
+    let progress = this.progress('checking what this cycle would do')
     const steps = cycleSteps({db, provider: createOpenAIProvider(openai), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress: (line) => progress.update(line)})
     const deps = {db, steps, autoPromote: config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}
     if (!flags['dry-run'] && !flags.yes) {
       const preview = await runCycle(deps, {dryRun: true})
+      progress.stop()
       this.log(render(preview, this.terminal))
       if (!(await this.confirm('Run this cycle? It may start a paid fine-tuning job.', false))) return preview
+      progress = this.progress('cycle')
     }
     const summary = await runCycle(deps, {dryRun: flags['dry-run']}).catch((error) => {
       this.stopProgress(progress, error, 'cycle stopped')
       throw error
     })
-    progress.succeed()
+    const ending = `cycle${summary.cycleId === null ? ' (dry run)' : ` #${summary.cycleId}`}: ${summary.outcome}`
+    if (summary.error === null) progress.succeed(ending)
+    else progress.fail(`${ending} (${summary.error.code})`)
     this.log(render(summary, this.terminal))
     const failure = cycleFailure(summary)
     if (failure !== undefined) throw failure
@@ -53,5 +58,7 @@ function render(summary: CycleSummary, terminal: Terminal): string {
     ['candidate', summary.candidate],
   ])
   const steps = renderTable(terminal, ['step', 'state', 'detail'], Object.entries(summary.steps).map(([name, step]) => [name, step.state, step.detail]))
-  return `${head}\n${steps}`
+  if (summary.checks.length === 0) return `${head}\n${steps}`
+  const checks = renderTable(terminal, ['check before spending', 'result', 'detail'], summary.checks.map((check) => [check.name, check.passed ? 'ok' : 'FAIL', check.detail]))
+  return `${head}\n${checks}\n${steps}`
 }

@@ -8,6 +8,7 @@ import {promoteModel} from '../serving/promote.js'
 import type {TrainingProvider} from '../training/provider.js'
 import {startFineTune} from '../training/tune.js'
 import {watchFineTuneJob} from '../training/watch.js'
+import {checkBeforeSpending} from './preflight.js'
 
 export interface CycleStepsInput {
   db: Database
@@ -25,6 +26,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
   const {db, config} = input
   const catalog = loadCatalogOverrides(config.pricesFile)
   return {
+    preflight: () => checkBeforeSpending({openai: input.openai, config}),
     async tune({dryRun}) {
       const result = await startFineTune({db, provider: input.provider, catalog, onProgress: input.onProgress}, {
         sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,

@@ -1,5 +1,5 @@
 import type {Database, Sql} from '../db/connection.js'
-import {LoopftError, isLoopftError} from '../errors.js'
+import {LoopftError, isLoopftError, type ErrorCode} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
 import {withRunLock} from '../db/run-locks.js'
 import {CYCLE_STEPS, countNewExports, findRunningCycle, finishCycle, isJobHandled, saveStep, startCycle, type CycleRow, type CycleStepName, type StepState} from './cycle-state.js'
@@ -7,11 +7,21 @@ import {formatSigned, formatUsd} from '../format.js'
 
 /** The four steps, as the cycle needs them; cycle-steps.ts wires tune, watch-job, evaluate and promote. */
 export interface CycleSteps {
+  /** What must hold before anything is uploaded or paid for: the gold set, the key, access to the models. */
+  preflight(): Promise<PreflightCheck[]>
   tune(options: {dryRun: boolean}): Promise<TuneOutcome>
   /** Resolves with the fine-tuned model; STILL_RUNNING when the job outlasts the watch. */
   watch(jobId: string): Promise<{model: string}>
   evaluate(candidate: string): Promise<{evaluationId: number; verdict: 'pass' | 'fail'; baseline: string; difference: number}>
   promote(candidate: string, reason: string): Promise<{message: string}>
+}
+
+export interface PreflightCheck {
+  name: string
+  passed: boolean
+  detail: string
+  /** The error a failed check stands for. */
+  code?: ErrorCode
 }
 
 export interface TuneOutcome {
@@ -35,7 +45,7 @@ export interface CycleDeps {
 
 export type CycleOutcome =
   | 'nothing-to-do' | 'budget-reached' | 'promoted' | 'awaiting-approval' | 'gate-failed' | 'still-training' | 'failed'
-  | 'would-run' | 'would-resume'
+  | 'would-run' | 'would-resume' | 'checks-failed'
 
 export interface CycleSummary {
   cycleId: number | null
@@ -47,6 +57,8 @@ export interface CycleSummary {
   jobId: string | null
   candidate: string | null
   evaluationId: number | null
+  /** The checks made before spending (empty when the cycle had nothing to train or resumed past tune). */
+  checks: PreflightCheck[]
   error: {code: string; message: string} | null
 }
 
@@ -65,24 +77,26 @@ export async function runCycle(deps: CycleDeps, options: {dryRun: boolean}): Pro
     const {sql} = deps.db
     const running = await findRunningCycle(sql)
     const cycle = running ?? (await startCycle(sql))
+    const checks: PreflightCheck[] = []
     let step: CycleStepName = 'tune'
     try {
       for (step of CYCLE_STEPS) {
         if (isFinal(cycle.steps[step])) continue
         deps.onProgress?.(`cycle #${cycle.id}: ${step}`)
-        const outcome = await STEP_RUNNERS[step](deps, cycle)
-        if (outcome !== undefined) return await finish(sql, cycle, running !== undefined, outcome)
+        const outcome = await STEP_RUNNERS[step](deps, cycle, checks)
+        if (outcome !== undefined) return await finish(sql, cycle, running !== undefined, outcome, checks)
       }
       // Every step was already final: a run died between its last step and marking the cycle finished.
       const decided = CYCLE_STEPS.map((name) => cycle.steps[name]?.outcome).find((outcome) => outcome !== undefined)
-      return await finish(sql, cycle, running !== undefined, (decided ?? 'promoted') as CycleOutcome)
+      return await finish(sql, cycle, running !== undefined, (decided ?? 'promoted') as CycleOutcome, checks)
     } catch (error) {
       const failure = toLoopftError(error)
       const waiting = failure.code === 'STILL_RUNNING'
       await saveStep(sql, cycle, step, {state: waiting ? 'waiting' : 'failed', detail: `${failure.code}: ${failure.message}`})
-      // A failed or cancelled job ends the cycle; anything else (API trouble, a timeout) is resumed by the next run.
-      if (TERMINAL_JOB_ERRORS.has(failure.code)) await finishCycle(sql, cycle, 'failed', {code: failure.code, message: failure.message})
-      return summarise(cycle, {dryRun: false, resumed: running !== undefined, outcome: waiting ? 'still-training' : 'failed', error: {code: failure.code, message: failure.message}})
+      // A failed or cancelled job, or a failed check before spending, ends the cycle (the next run starts afresh);
+      // anything else (API trouble, a timeout) is resumed by the next run.
+      if (TERMINAL_JOB_ERRORS.has(failure.code) || failure.details?.preflight === true) await finishCycle(sql, cycle, 'failed', {code: failure.code, message: failure.message})
+      return summarise(cycle, {dryRun: false, resumed: running !== undefined, outcome: waiting ? 'still-training' : 'failed', error: {code: failure.code, message: failure.message}, checks})
     }
   })
 }
@@ -97,13 +111,23 @@ export function cycleFailure(summary: CycleSummary): LoopftError | undefined {
   })
 }
 
-type StepRunner = (deps: CycleDeps, cycle: CycleRow) => Promise<CycleOutcome | undefined>
+type StepRunner = (deps: CycleDeps, cycle: CycleRow, checks: PreflightCheck[]) => Promise<CycleOutcome | undefined>
+
+/** Runs the checks into `into`; the first failed one becomes the error that stops the cycle before it spends. */
+async function checkBeforeSpending(deps: CycleDeps, into: PreflightCheck[]): Promise<void> {
+  into.push(...(await deps.steps.preflight()))
+  const failed = into.find((check) => !check.passed)
+  if (failed !== undefined) {
+    throw new LoopftError(failed.code ?? 'CHECK_FAILED', `before spending: ${failed.name}: ${failed.detail}`, {details: {preflight: true}})
+  }
+}
 
 const STEP_RUNNERS: Record<CycleStepName, StepRunner> = {
-  async tune(deps, cycle) {
+  async tune(deps, cycle, checks) {
     const {sql} = deps.db
     const since = new Date((deps.now?.() ?? new Date()).getTime() - deps.sinceMs)
     if ((await countNewExports(sql, since)) === 0) return skipRest(sql, cycle, 'tune', `no export run ended since ${since.toISOString()}`, 'nothing-to-do')
+    await checkBeforeSpending(deps, checks)
     let tuned: TuneOutcome
     try {
       tuned = await deps.steps.tune({dryRun: false})
@@ -157,23 +181,27 @@ async function skipRest(sql: Sql, cycle: CycleRow, from: CycleStepName, reason: 
   return outcome
 }
 
-async function finish(sql: Sql, cycle: CycleRow, resumed: boolean, outcome: CycleOutcome): Promise<CycleSummary> {
+async function finish(sql: Sql, cycle: CycleRow, resumed: boolean, outcome: CycleOutcome, checks: PreflightCheck[]): Promise<CycleSummary> {
   await finishCycle(sql, cycle, 'succeeded')
-  return summarise(cycle, {dryRun: false, resumed, outcome, error: null})
+  return summarise(cycle, {dryRun: false, resumed, outcome, error: null, checks})
 }
 
 /** What a run would do now; starts, records and spends nothing. */
 async function previewCycle(deps: CycleDeps): Promise<CycleSummary> {
   const {sql} = deps.db
   const running = await findRunningCycle(sql)
-  if (running !== undefined) return summarise(running, {dryRun: true, resumed: true, outcome: 'would-resume', error: null})
+  if (running !== undefined) return summarise(running, {dryRun: true, resumed: true, outcome: 'would-resume', error: null, checks: []})
   const preview: CycleRow = {id: 0, status: 'running', steps: {}, jobId: null, candidate: null, evaluationId: null, startedAt: new Date()}
   const since = new Date((deps.now?.() ?? new Date()).getTime() - deps.sinceMs)
+  const checks: PreflightCheck[] = []
   const skip = (reason: string, outcome: CycleOutcome) => {
     preview.steps.tune = {state: 'skipped', detail: reason}
-    return summarise(preview, {dryRun: true, resumed: false, outcome, error: null, cycleId: null})
+    return summarise(preview, {dryRun: true, resumed: false, outcome, error: null, cycleId: null, checks})
   }
   if ((await countNewExports(sql, since)) === 0) return skip(`no export run ended since ${since.toISOString()}`, 'nothing-to-do')
+  checks.push(...(await deps.steps.preflight()))
+  const failed = checks.find((check) => !check.passed)
+  if (failed !== undefined) return skip(`a check before spending failed: ${failed.name}: ${failed.detail}`, 'checks-failed')
   let plan: TuneOutcome
   try {
     plan = await deps.steps.tune({dryRun: true})
@@ -188,12 +216,13 @@ async function previewCycle(deps: CycleDeps): Promise<CycleSummary> {
     evaluate: {state: 'pending', detail: 'would evaluate the candidate against the promoted model'},
     promote: {state: 'pending', detail: deps.autoPromote ? 'would promote it if it passes the gate' : 'would leave a passing candidate for a person (loopft promote)'},
   }
-  return summarise(preview, {dryRun: true, resumed: false, outcome: 'would-run', error: null, cycleId: null})
+  return summarise(preview, {dryRun: true, resumed: false, outcome: 'would-run', error: null, cycleId: null, checks})
 }
 
-function summarise(cycle: CycleRow, fields: Pick<CycleSummary, 'dryRun' | 'resumed' | 'outcome' | 'error'> & {cycleId?: null}): CycleSummary {
+function summarise(cycle: CycleRow, fields: Pick<CycleSummary, 'dryRun' | 'resumed' | 'outcome' | 'error' | 'checks'> & {cycleId?: null}): CycleSummary {
   const steps = Object.fromEntries(CYCLE_STEPS.map((step) => [step, cycle.steps[step] ?? {state: 'pending', detail: ''}])) as Record<CycleStepName, StepState>
-  return {cycleId: fields.cycleId === null ? null : cycle.id, ...fields, steps, jobId: cycle.jobId, candidate: cycle.candidate, evaluationId: cycle.evaluationId}
+  const {checks, ...rest} = fields
+  return {cycleId: fields.cycleId === null ? null : cycle.id, ...rest, steps, jobId: cycle.jobId, candidate: cycle.candidate, evaluationId: cycle.evaluationId, checks}
 }
 
 function isFinal(state: StepState | undefined): boolean {

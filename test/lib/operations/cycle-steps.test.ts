@@ -31,13 +31,13 @@ describe('cycle with the real steps (stand-in)', () => {
     await fs.rm(outDir, {recursive: true, force: true})
   })
 
-  async function steps(candidateIsBetter: boolean): Promise<CycleSteps> {
+  async function steps(candidateIsBetter: boolean, env: Record<string, string> = {}): Promise<CycleSteps> {
     const gold = await readGoldSet(GOLD_FILE)
     openai.standin.setChatBehaviour('gpt-4o-mini', goldAnswers(gold.items, (line) => line % 2 === 0))
     // Settings cycle shares with evaluate and promote, read through the same loader.
     openai.standin.setChatBehaviour('gpt-4.1-mini', fairJudge)
     const client = openai.client()
-    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test', LOOPFT_JUDGE_MODEL: 'gpt-4.1-mini'})
+    const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test', LOOPFT_JUDGE_MODEL: 'gpt-4.1-mini', ...env})
     const real = cycleSteps({
       db: database.db, provider: createOpenAIProvider(client, {filePollMs: 1}), openai: client, config, loopftVersion: 'test',
       sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000},
@@ -72,5 +72,19 @@ describe('cycle with the real steps (stand-in)', () => {
     this.timeout(60_000)
     const first = await runCycle({db: database.db, steps: await steps(false), autoPromote: true, sinceMs: WEEK}, {dryRun: false})
     assert.deepEqual([first.outcome, first.steps.evaluate.state, (await readServingConfig(database.sql)).model], ['gate-failed', 'done', null])
+  })
+
+  it('checks the gold set and the models before uploading anything, and reports every check', async () => {
+    const missingGold = path.join(outDir, 'no-such-gold.jsonl')
+    const deps = {db: database.db, steps: await steps(true, {LOOPFT_GOLD_FILE: missingGold, LOOPFT_JUDGE_MODEL: 'gpt-9-judge'}), autoPromote: true, sinceMs: WEEK}
+    const preview = await runCycle(deps, {dryRun: true})
+    assert.equal(preview.outcome, 'checks-failed')
+    assert.deepEqual(preview.checks.map((check) => [check.name, check.passed, check.code]), [
+      ['gold set', false, 'INPUT_INVALID'], ['judge rubric', true, undefined], ['API key', true, undefined], ['base model', true, undefined], ['judge model', false, 'NOT_FOUND'],
+    ])
+    const summary = await runCycle(deps, {dryRun: false})
+    assert.deepEqual([summary.outcome, summary.error?.code], ['failed', 'INPUT_INVALID'])
+    assert.ok(summary.error?.message.includes(missingGold))
+    assert.equal(openai.standin.requests.filter((request) => request.path.startsWith('/files') || request.path.startsWith('/fine_tuning')).length, 0, 'nothing uploaded, no job')
   })
 })

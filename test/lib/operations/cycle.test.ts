@@ -17,6 +17,7 @@ describe('cycle', () => {
   function fakeSteps(overrides: Behaviour = {}, verdict: 'pass' | 'fail' = 'pass'): CycleSteps {
     const created: TuneOutcome = {outcome: 'created', reason: null, jobId: 'ftjob-1', examples: 120, estimatedCostUsd: 0.42}
     const defaults: CycleSteps = {
+      preflight: async () => [{name: 'gold set', passed: true, detail: '60 items'}],
       tune: async ({dryRun}) => (dryRun ? {...created, outcome: 'dry-run', jobId: null} : created),
       watch: async () => ({model: CANDIDATE}),
       evaluate: async (candidate) => {
@@ -29,6 +30,7 @@ describe('cycle', () => {
     }
     const steps = {...defaults, ...overrides} as CycleSteps
     return {
+      preflight: () => (calls.push('preflight'), steps.preflight()),
       tune: (options) => (calls.push(`tune${options.dryRun ? ':dry' : ''}`), steps.tune(options)),
       watch: (jobId) => (calls.push(`watch:${jobId}`), steps.watch(jobId)),
       evaluate: (candidate) => (calls.push('evaluate'), steps.evaluate(candidate)),
@@ -73,7 +75,7 @@ describe('cycle', () => {
   it('runs tune → watch → evaluate → promote on a passing gate with auto-promote', async () => {
     await addExport(1)
     const summary = await runCycle(deps(fakeSteps()), {dryRun: false})
-    assert.deepEqual([summary.outcome, summary.jobId, summary.candidate, calls], ['promoted', 'ftjob-1', CANDIDATE, ['tune', 'watch:ftjob-1', 'evaluate', 'promote']])
+    assert.deepEqual([summary.outcome, summary.jobId, summary.candidate, calls], ['promoted', 'ftjob-1', CANDIDATE, ['preflight', 'tune', 'watch:ftjob-1', 'evaluate', 'promote']])
     assert.deepEqual(Object.values(summary.steps).map((step) => step.state), ['done', 'done', 'done', 'done'])
   })
 
@@ -169,7 +171,45 @@ describe('cycle', () => {
   it('--dry-run previews the run and records nothing', async () => {
     await addExport(1)
     const summary = await runCycle(deps(fakeSteps()), {dryRun: true})
-    assert.deepEqual([summary.outcome, summary.cycleId, summary.steps.tune.detail, calls], ['would-run', null, 'would train 120 examples, estimated $0.42', ['tune:dry']])
+    assert.deepEqual([summary.outcome, summary.cycleId, summary.steps.tune.detail, calls], ['would-run', null, 'would train 120 examples, estimated $0.42', ['preflight', 'tune:dry']])
     assert.deepEqual(await cycleRows(), [])
+  })
+
+  it('checks before spending: a failed check stops the cycle before tune, with its own code, and the next run starts afresh', async () => {
+    await addExport(1)
+    const missingGold = async () => [
+      {name: 'gold set', passed: false, detail: 'cannot read the gold set /srv/app/gold.jsonl: ENOENT', code: 'INPUT_INVALID' as const},
+      {name: 'API key', passed: true, detail: 'set'},
+    ]
+    const failed = await runCycle(deps(fakeSteps({preflight: missingGold})), {dryRun: false})
+    assert.deepEqual([failed.outcome, failed.error?.code, calls], ['failed', 'INPUT_INVALID', ['preflight']], 'nothing was tuned')
+    assert.match(failed.error?.message ?? '', /^before spending: gold set: cannot read the gold set/)
+    assert.deepEqual(failed.checks.map((check) => check.passed), [false, true])
+    assert.deepEqual(await cycleRows(), [{status: 'failed'}], 'the failed cycle is finished, not left to be resumed')
+
+    calls = []
+    const fixed = await runCycle(deps(fakeSteps()), {dryRun: false})
+    assert.deepEqual([fixed.outcome, fixed.resumed, calls[0]], ['promoted', false, 'preflight'])
+  })
+
+  it('--dry-run shows the checks, and a failed one as checks-failed without planning the job', async () => {
+    await addExport(1)
+    const shown = await runCycle(deps(fakeSteps()), {dryRun: true})
+    assert.deepEqual(shown.checks, [{name: 'gold set', passed: true, detail: '60 items'}])
+    calls = []
+    const noKey = async () => [{name: 'API key', passed: false, detail: 'OPENAI_API_KEY is not set', code: 'CONFIG_INVALID' as const}]
+    const refused = await runCycle(deps(fakeSteps({preflight: noKey})), {dryRun: true})
+    assert.deepEqual([refused.outcome, refused.steps.tune.detail, calls], ['checks-failed', 'a check before spending failed: API key: OPENAI_API_KEY is not set', ['preflight']])
+    assert.deepEqual(await cycleRows(), [])
+  })
+
+  it('a week with nothing new is nothing-to-do every time (exit 0, recorded), never a failed cycle to resume', async () => {
+    await addExport(9)
+    for (let run = 0; run < 3; run++) {
+      const summary = await runCycle(deps(fakeSteps()), {dryRun: false})
+      assert.deepEqual([summary.outcome, summary.resumed, summary.error, cycleFailure(summary)], ['nothing-to-do', false, null, undefined])
+    }
+    assert.deepEqual(await cycleRows(), [{status: 'succeeded'}, {status: 'succeeded'}, {status: 'succeeded'}])
+    assert.deepEqual(calls, [], 'no check and no tune when there is nothing to train')
   })
 })
