@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {useTestDatabase} from '../support/db.js'
+import {useOpenAIStandin} from '../support/openai.js'
+
+const SOCKET = `loopft-pty-${process.pid}`
+const SESSION = 'cycle'
+const SPINNER_FRAMES = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'})
+}
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The screen as a person sees it, polled until `until` matches it. */
+async function screenWhen(until: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  let screen = ''
+  while (Date.now() < deadline) {
+    screen = tmux('capture-pane', '-p', '-t', SESSION)
+    if (until.test(screen)) return screen
+    await sleep(200)
+  }
+  throw new Error(`the screen never matched ${until}:\n${screen}`)
+}
+
+/** `loopft cycle` on a real pseudo-terminal (tmux): what a person sees around the confirmation. */
+describe('loopft cycle on a terminal', () => {
+  const database = useTestDatabase()
+  const openai = useOpenAIStandin()
+
+  before(function () {
+    if (!hasTmux()) {
+      process.stderr.write('cycle-terminal: SKIPPED — no tmux (apt-get install -y tmux)\n')
+      this.skip()
+    }
+  })
+  afterEach(() => {
+    try {
+      tmux('kill-server')
+    } catch {
+      // already gone
+    }
+  })
+
+  it('stops the spinner before asking, shows the preview above the question, and answering no runs nothing', async function () {
+    this.timeout(60_000)
+    const env = {...openai.env(), DATABASE_URL: database.url, TERM: 'xterm-256color', PATH: process.env.PATH ?? ''}
+    const assignments = Object.entries(env).map(([name, value]) => `${name}='${value.replaceAll("'", "'\\''")}'`).join(' ')
+    // CI would make the terminal non-interactive: a person's shell has no CI variable.
+    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `env -u CI ${assignments} node bin/run.js cycle; echo "EXIT=$?"; sleep 60`)
+
+    const asking = await screenWhen(/Run this cycle\?/)
+    await sleep(500)
+    const settled = tmux('capture-pane', '-p', '-t', SESSION)
+    assert.match(asking, /^outcome\s+nothing-to-do$/m, 'the preview is shown above the question')
+    assert.doesNotMatch(settled, SPINNER_FRAMES, 'no spinner runs while the question waits')
+    assert.doesNotMatch(settled, /checking what this cycle would do/, 'the spinner line is gone, not left looking busy')
+    assert.match(settled.trim().split('\n').at(-1) ?? '', /Run this cycle\? It may start a paid fine-tuning job\. \(y\/N\)/)
+
+    tmux('send-keys', '-t', SESSION, 'n', 'Enter')
+    const ended = await screenWhen(/EXIT=\d+/)
+    assert.match(ended, /EXIT=0/)
+    assert.equal((await database.sql`select count(*)::int as count from loopft_cycles`)[0].count, 0, 'answering no runs nothing')
+  })
+})
