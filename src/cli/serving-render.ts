@@ -1,3 +1,4 @@
+import {formatRelativeTime} from '../lib/format.js'
 import {renderFields, renderTable} from './render.js'
 import type {Terminal} from './terminal.js'
 import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving/promote.js'
@@ -25,7 +26,7 @@ export function renderChange(terminal: Terminal, change: ServingChange): string 
 export function renderHistory(terminal: Terminal, entries: HistoryEntry[]): string {
   if (entries.length === 0) return 'no promotions yet'
   return renderTable(terminal, ['when', 'action', 'from', 'to', 'canary', 'by', 'reason', 'version'], entries.map((entry) => [
-    entry.at.toISOString(),
+    terminal.isStdoutTty ? formatRelativeTime(entry.at) : entry.at.toISOString(),
     entry.action,
     entry.from ?? '(base text model)',
     entry.to,

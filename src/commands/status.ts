@@ -2,7 +2,7 @@ import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {renderFields, renderTable} from '../cli/render.js'
 import {formatRate, QUARANTINE_WARN_RATE} from '../lib/export/quarantine-ledger.js'
 import {readStatus, type LoopStatus} from '../lib/operations/status.js'
-import {formatUsd} from '../lib/format.js'
+import {formatRelativeTime, formatUsd} from '../lib/format.js'
 
 export default class Status extends LoopftCommand {
   static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, candidate models, what is served, and the cost spent this month.'
@@ -15,7 +15,8 @@ export default class Status extends LoopftCommand {
     const {sql} = await this.openDatabase(config)
     const status = await readStatus(sql, {monthlyBudgetUsd: config.monthlyBudgetUsd})
     const usd = (value: number | null) => formatUsd(value, '')
-    const day = (value: Date | string | null) => (value === null ? '' : new Date(value).toISOString().slice(0, 16).replace('T', ' '))
+    // A person reads "3 days ago"; a pipe keeps the exact time.
+    const day = (value: Date | string | null) => (value === null ? '' : this.terminal.isStdoutTty ? formatRelativeTime(value) : new Date(value).toISOString().slice(0, 16).replace('T', ' '))
     if (status.quarantine.aboveWarnRate) {
       process.stderr.write(`loopft: warning: export quarantined ${formatRate(status.quarantine)}, above ${QUARANTINE_WARN_RATE * 100}%: review them with loopft quarantine and report the pattern\n`)
     }

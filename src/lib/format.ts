@@ -24,3 +24,12 @@ export function formatPercent(share: number): string {
 export function formatPoints(difference: number): string {
   return `${formatSigned(difference * 100, 1)} pts`
 }
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [['year', 31_536_000_000], ['month', 2_592_000_000], ['week', 604_800_000], ['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]]
+
+/** A time relative to now, in words (Intl.RelativeTimeFormat): "3 days ago", "in 2 hours", "now". */
+export function formatRelativeTime(time: Date | string, now: Date = new Date()): string {
+  const elapsed = new Date(time).getTime() - now.getTime()
+  const [unit, size] = RELATIVE_UNITS.find(([, length]) => Math.abs(elapsed) >= length) ?? ['second', 1000]
+  return new Intl.RelativeTimeFormat('en', {numeric: 'auto'}).format(Math.round(elapsed / size), unit)
+}

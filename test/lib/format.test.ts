@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {formatPercent, formatPoints, formatSigned, formatUsd} from '../../src/lib/format.js'
+import {formatPercent, formatPoints, formatRelativeTime, formatSigned, formatUsd} from '../../src/lib/format.js'
 
 describe('format', () => {
   it('writes dollars in cents, with up to four decimals below $1', () => {
@@ -13,6 +13,14 @@ describe('format', () => {
 
   it('writes a 0–1 difference as signed percentage points', () => {
     assert.deepEqual([formatPoints(0.0833), formatPoints(-0.25), formatPoints(0)], ['+8.3 pts', '−25.0 pts', '+0.0 pts'])
+  })
+
+  it('writes a time relative to now in words, through Intl.RelativeTimeFormat', () => {
+    const now = new Date('2026-12-02T12:00:00Z')
+    assert.deepEqual(
+      ['2026-11-29T12:00:00Z', '2026-12-01T12:00:00Z', '2026-12-02T09:00:00Z', '2026-12-02T11:59:58Z', '2026-12-02T14:00:00Z', '2025-11-01T00:00:00Z'].map((time) => formatRelativeTime(time, now)),
+      ['3 days ago', 'yesterday', '3 hours ago', '2 seconds ago', 'in 2 hours', 'last year'],
+    )
   })
 
   it('writes a share as a percentage', () => {
