@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import {LoopftError} from '../errors.js'
@@ -38,8 +39,8 @@ const SHARED_OPTIONS = {
 
 /**
  * Opens the one postgres.js pool a process uses: the server named by databaseUrl,
- * or the embedded PGlite database under `home`, served on a loopback port so the
- * same postgres.js code runs on both.
+ * or the embedded PGlite database under `home`, served on a Unix socket inside
+ * it so the same postgres.js code runs on both.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl === undefined ? openEmbedded(options) : openServer(options.databaseUrl, options)
@@ -59,16 +60,21 @@ export function connectServer(server: ServerAddress, max: number): Sql {
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   const dataDir = path.join(options.home, 'pgdata')
-  await fs.mkdir(options.home, {recursive: true})
+  await makePrivateDirectory(options.home)
   const releaseLock = await lockDirectory(options.home)
   try {
     const {PGlite} = await import('@electric-sql/pglite')
     const {PGLiteSocketServer} = await import('@electric-sql/pglite-socket')
     const pglite = await PGlite.create(dataDir)
-    const server = new PGLiteSocketServer({db: pglite, port: 0, host: '127.0.0.1', maxConnections: 32})
+    await makePrivate(dataDir)
+    const socket = await socketPath(options.home)
+    const server = new PGLiteSocketServer({db: pglite, path: socket.path, maxConnections: 32})
     await server.start()
-    const sql = postgres(`postgres://postgres@${server.getServerConn()}/postgres`, {
+    const sql = postgres({
       ...SHARED_OPTIONS,
+      path: socket.path,
+      user: 'postgres',
+      database: 'postgres',
       max: options.max ?? 4,
       connection: connectionParameters(options),
     }) as unknown as Sql
@@ -77,6 +83,8 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
       await sql.end({timeout: 5})
       await server.stop()
       await pglite.close()
+      await makePrivate(dataDir).catch(() => {})
+      await socket.remove()
       await releaseLock()
     }
     return {sql, kind: 'pglite', close}
@@ -84,6 +92,42 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     await releaseLock()
     throw error instanceof LoopftError ? error : new LoopftError('DB_UNAVAILABLE', `cannot open the embedded database in ${dataDir}: ${toLoopftError(error).message}`, {cause: error})
   }
+}
+
+/** LOOPFT_HOME holds every message: 0700 whatever the umask, so no other local user can even look inside. */
+async function makePrivateDirectory(directory: string): Promise<void> {
+  await fs.mkdir(directory, {recursive: true, mode: 0o700})
+  await fs.chmod(directory, 0o700)
+}
+
+/** PGlite creates its files 0666 and folders 0755 whatever the umask: 0600 and 0700 instead. */
+async function makePrivate(directory: string): Promise<void> {
+  await fs.chmod(directory, 0o700)
+  for (const entry of await fs.readdir(directory, {withFileTypes: true, recursive: true})) {
+    const entryPath = path.join(entry.parentPath, entry.name)
+    if (entry.isDirectory()) await fs.chmod(entryPath, 0o700)
+    else if (entry.isFile()) await fs.chmod(entryPath, 0o600)
+  }
+}
+
+// Linux's limit for a socket path (sun_path) is 108 bytes with its terminating NUL.
+const MAX_SOCKET_PATH = 107
+
+/**
+ * The embedded database listens on a Unix socket inside LOOPFT_HOME, never on a
+ * TCP port any local user could reach; a LOOPFT_HOME too deep for a socket path
+ * gets a private 0700 folder of its own under the system's temporary folder.
+ * A socket left by a killed process is removed (the directory lock is held).
+ */
+async function socketPath(home: string): Promise<{path: string; remove(): Promise<void>}> {
+  const inHome = path.join(home, '.s.PGSQL.5432')
+  if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH) {
+    await fs.rm(inHome, {force: true})
+    return {path: inHome, remove: () => fs.rm(inHome, {force: true})}
+  }
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-'))
+  await fs.chmod(directory, 0o700)
+  return {path: path.join(directory, '.s.PGSQL.5432'), remove: () => fs.rm(directory, {recursive: true, force: true})}
 }
 
 function connectionParameters(options: DatabaseOptions): Record<string, string> {

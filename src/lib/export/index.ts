@@ -117,7 +117,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
     const written = await sink.close()
     const dailyFiles = written.daily.files.map((file) => file.final)
     await tx`
-      update loopft_export_runs set status = 'succeeded', finished_at = now(),
+      update loopft_export_runs set status = 'succeeded', finished_at = clock_timestamp(),
         daily_file = ${dailyFiles[0] ?? null}, daily_files = ${dailyFiles}, daily_bytes = ${written.daily.bytes},
         daily_sha256 = ${written.daily.sha256[0] ?? null}, master_files = ${written.master.files.map((file) => file.final)},
         messages_read = ${tally.messagesRead}, conversations = ${tally.conversations},

@@ -8,7 +8,7 @@ export interface PendingFile {
 
 export interface ExportRunRecord {
   id: number
-  status: 'running' | 'succeeded' | 'failed'
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted'
   windowStart: string
   windowEnd: string
   startedAt: string
@@ -40,9 +40,21 @@ export async function startRun(sql: Sql, window: {start: Date; end: Date}, outDi
   return Number(row.id)
 }
 
+/**
+ * Runs still 'running' when the export lock is free belong to processes that
+ * died: marked 'interrupted' so status stops showing them as in progress.
+ */
+export async function markInterruptedRuns(sql: Sql): Promise<number> {
+  const rows = await sql`
+    update loopft_export_runs set status = 'interrupted', finished_at = clock_timestamp(), error = 'the process ended before the run finished (killed, or the machine stopped)'
+    where status = 'running' returning id`
+  return rows.count
+}
+
+// clock_timestamp(), not now(): now() is the transaction's start, which would make every run look instant.
 export async function failRun(sql: Sql, id: number, message: string, counts?: {verifyFindings?: number}): Promise<void> {
   await sql`
-    update loopft_export_runs set status = 'failed', finished_at = now(), error = ${message},
+    update loopft_export_runs set status = 'failed', finished_at = clock_timestamp(), error = ${message},
       verify_findings = ${counts?.verifyFindings ?? 0}
     where id = ${id}`
 }
@@ -52,6 +64,20 @@ export async function findPendingFiles(sql: Sql): Promise<Array<{id: number; fil
   const rows = await sql<{id: string; pending_files: PendingFile[]}[]>`
     select id, pending_files from loopft_export_runs where pending_files is not null order by id`
   return rows.map((row) => ({id: Number(row.id), files: row.pending_files}))
+}
+
+/** Examples of a run whose users were forgotten after it committed: sha256 of their lines. */
+export async function forgottenExamplesOfRun(sql: Sql, id: number): Promise<Set<string>> {
+  const rows = await sql<{sha256: string}[]>`
+    select e.sha256 from loopft_examples e
+    where e.export_run_id = ${id}
+      and exists (select 1 from loopft_tombstones t join loopft_export_runs r on r.id = ${id} where t.forgotten_at >= r.started_at)
+      and exists (select 1 from unnest(e.user_ids) as u(user_id) join loopft_tombstones t on t.user_hash = encode(sha256(convert_to(u.user_id, 'UTF8')), 'hex'))`
+  return new Set(rows.map((row) => row.sha256))
+}
+
+export async function deleteExamples(sql: Sql, hashes: ReadonlySet<string>): Promise<void> {
+  if (hashes.size > 0) await sql`delete from loopft_examples where sha256 = any(${[...hashes]})`
 }
 
 export async function clearPendingFiles(sql: Sql, id: number): Promise<void> {

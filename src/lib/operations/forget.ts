@@ -6,6 +6,7 @@ import {removeLines, type FileScan} from './forget-files.js'
 import {withRunLock} from '../db/run-locks.js'
 import {deleteApiFile, type ApiCleaner} from './provider-cleanup.js'
 import {tombstoneHash} from '../ingest/tombstones.js'
+import {publishPendingRuns} from '../export/publish.js'
 
 export interface ForgetDeps {
   db: Database
@@ -52,6 +53,8 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
   const userHash = tombstoneHash(userId)
   // No export appends and no tune collects a dataset while files are rewritten.
   return withRunLock(deps.db, 'export', () => withRunLock(deps.db, 'tune', async () => {
+    // A crashed export's committed files go into place first, so the scan below finds the user's lines in them.
+    if (!options.dryRun) await publishPendingRuns(sql)
     const [existing] = await sql<{forgotten_at: Date}[]>`select forgotten_at from loopft_tombstones where user_hash = ${userHash}`
     if (!options.dryRun) await sql`insert into loopft_tombstones (user_hash) values (${userHash}) on conflict do nothing`
     // @>, not = any(): only containment can use the GIN index on user_ids.

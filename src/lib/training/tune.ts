@@ -5,6 +5,7 @@ import {trainingRefusal, trainingWarning} from './model-retirement.js'
 import type {Database} from '../db/connection.js'
 import {LoopftError, isLoopftError} from '../errors.js'
 import {withRunLock} from '../db/run-locks.js'
+import {completePendingPublishes} from '../export/publish.js'
 import {sha256, writeDataset} from './dataset.js'
 import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type TrainingRecord} from './ledger.js'
 import {prepareDataset, type PreparedData} from './prepare.js'
@@ -75,6 +76,8 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
   const model = getModelInfo(options.baseModel, deps.catalog)
   assertTrainable(model, deps, now)
   const warnings = [trainingWarning(deps.provider.name, model.name, now, deps.catalog)].filter((warning) => warning !== undefined)
+  // Export files a crashed export committed but did not rename are published first, so the window is whole.
+  if (options.file === undefined) await completePendingPublishes(deps.db)
   deps.onProgress?.('validating the dataset')
   const data = await prepareDataset(deps.db.sql, options, model, now)
   const estimatedCostUsd = trainingCost(data.training.tokensPerEpoch * options.epochs, model)
