@@ -9,7 +9,7 @@ export default class Import extends LoopftCommand {
   static args = {file: Args.string({description: 'JSONL file', required: true})}
   static flags = {
     'relative-to-now': Flags.boolean({description: 'shift timestamps so the newest message lands a minute ago (sample data that looks recent)', default: false}),
-    'batch-size': Flags.integer({description: 'rows per insert (7 parameters a row; Postgres allows 65,535 a statement)', default: 1000, min: 1, max: 9000}),
+    'batch-size': Flags.integer({description: 'rows per insert', default: 1000, min: 1, max: 9000}),
     'database-url': sharedFlags['database-url'],
   }
 
@@ -21,6 +21,7 @@ export default class Import extends LoopftCommand {
     this.log(renderFields(this.terminal, [
       ['messages imported', result.messagesImported],
       ['conversations', result.conversations],
+      ['already present (not added again)', result.alreadyPresent],
       ['lines rejected', result.rejectedCount],
     ]))
     const failure = importFailure(result)

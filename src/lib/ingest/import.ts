@@ -61,6 +61,8 @@ export interface ImportResult {
   conversations: number
   rejected: Array<{line: number; reason: string}>
   rejectedCount: number
+  /** Messages already in the table (a re-run of the same file): not inserted again. */
+  alreadyPresent: number
   skippedForgotten: number
   shiftedBySeconds: number
 }
@@ -80,20 +82,27 @@ const SPACING_MS = 1000
 /**
  * Loads a JSONL file of messages (one per line) or OpenAI-format conversations
  * (one per line) into conversation_messages, in batches. Bad lines are rejected
- * with their line number; good ones still load.
+ * with their line number; good ones still load. The file loads in one
+ * transaction (a killed import leaves nothing), and a message already in the
+ * table is not inserted again, so re-running an import never duplicates rows.
  */
 export async function importConversations(sql: Sql, options: ImportOptions): Promise<ImportResult> {
   await assertReadable(options.file)
   const now = options.now ?? new Date()
   const shiftMs = options.relativeToNow ? await shiftToNow(options.file, now) : 0
   const isForgotten = options.isForgotten ?? (await forgottenUserCheck(sql))
-  const result: ImportResult = {file: options.file, linesRead: 0, messagesImported: 0, conversations: 0, rejected: [], rejectedCount: 0, skippedForgotten: 0, shiftedBySeconds: Math.round(shiftMs / 1000)}
+  return sql.begin((tx) => importInTransaction(tx as unknown as Sql, options, now, shiftMs, isForgotten)) as Promise<ImportResult>
+}
+
+async function importInTransaction(sql: Sql, options: ImportOptions, now: Date, shiftMs: number, isForgotten: (userId: string) => boolean): Promise<ImportResult> {
+  const result: ImportResult = {file: options.file, linesRead: 0, messagesImported: 0, conversations: 0, rejected: [], rejectedCount: 0, alreadyPresent: 0, skippedForgotten: 0, shiftedBySeconds: Math.round(shiftMs / 1000)}
   const conversations = new Set<string>()
   let batch: ImportRow[] = []
   const flush = async () => {
     if (batch.length === 0) return
-    await sql`insert into conversation_messages ${sql(batch as never, 'conversation_id', 'user_id', 'role', 'content', 'content_parts', 'created_at', 'metadata')}`
-    result.messagesImported += batch.length
+    const inserted = await insertNewRows(sql, batch)
+    result.messagesImported += inserted
+    result.alreadyPresent += batch.length - inserted
     batch = []
   }
   for await (const {line, number} of readLines(options.file)) {
@@ -121,6 +130,19 @@ export async function importConversations(sql: Sql, options: ImportOptions): Pro
   return result
 }
 
+/** Inserts the rows not already present (same conversation, user, role, time and content); returns how many it inserted. */
+async function insertNewRows(sql: Sql, rows: ImportRow[]): Promise<number> {
+  const inserted = await sql`
+    insert into conversation_messages (conversation_id, user_id, role, content, content_parts, created_at, metadata)
+    select r.conversation_id, r.user_id, r.role, r.content, r.content_parts, r.created_at, coalesce(r.metadata, '{}'::jsonb)
+    from jsonb_to_recordset(${sql.json(rows as never)}) as r (conversation_id text, user_id text, role text, content text, content_parts jsonb, created_at timestamptz, metadata jsonb)
+    where not exists (
+      select 1 from conversation_messages m
+      where m.conversation_id = r.conversation_id and m.created_at = r.created_at and m.role = r.role
+        and m.user_id is not distinct from r.user_id and m.content is not distinct from r.content and m.content_parts is not distinct from r.content_parts)`
+  return inserted.count
+}
+
 function parseLine(line: string, number: number, now: Date): {rows: ImportRow[]} | {reason: string} {
   let json: unknown
   try {
@@ -128,6 +150,8 @@ function parseLine(line: string, number: number, now: Date): {rows: ImportRow[]}
   } catch {
     return {reason: 'not valid JSON'}
   }
+  // Postgres text and jsonb cannot hold U+0000: rejected here with the line number rather than failing the insert.
+  if (containsNul(json)) return {reason: 'contains a NUL character (U+0000), which Postgres text cannot store'}
   const isConversation = typeof json === 'object' && json !== null && 'messages' in json
   const parsed = isConversation ? ConversationLine.safeParse(json) : MessageLine.safeParse(json)
   if (!parsed.success) {
@@ -137,6 +161,13 @@ function parseLine(line: string, number: number, now: Date): {rows: ImportRow[]}
   if (isConversation) return {rows: conversationRows(parsed.data as z.infer<typeof ConversationLine>, number, now)}
   const message = parsed.data as z.infer<typeof MessageLine>
   return {rows: [toRow(message.conversation_id, message.user_id ?? null, message, message.created_at ?? now, message.metadata ?? {})]}
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (Array.isArray(value)) return value.some(containsNul)
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, entry]) => key.includes('\u0000') || containsNul(entry))
+  return false
 }
 
 function conversationRows(conversation: z.infer<typeof ConversationLine>, number: number, now: Date): ImportRow[] {
