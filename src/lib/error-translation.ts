@@ -23,11 +23,39 @@ export function toLoopftError(error: unknown): LoopftError {
     })
   }
   if (code !== undefined && typeof candidate.severity === 'string') return fromPostgres(code, message, error)
+  if (code !== undefined && typeof (candidate as {syscall?: unknown}).syscall === 'string') {
+    const translated = fromFileSystem(code, message, error)
+    if (translated !== undefined) return translated
+  }
   if (code !== undefined && SYSTEM_ERRNOS.has(code)) return new LoopftError('SYSTEM_ERROR', message, {suggestion: 'check free space and permissions', cause: error})
   // The SDK's errors keep name 'Error'; the class name tells a connection failure (no status) apart.
   const className = String((error as {constructor?: {name?: unknown}})?.constructor?.name ?? '')
   if (typeof candidate?.status === 'number' || String(candidate?.name ?? '').startsWith('API') || className.startsWith('API')) return fromOpenAI(candidate, message, error)
   return new LoopftError('UNEXPECTED', message, {cause: error})
+}
+
+const FILE_SYSTEM_SUGGESTIONS: Record<string, string> = {
+  ENOSPC: 'free disk space (or point the output folder, LOOPFT_OUT_DIR, at a larger disk) and run again',
+  EDQUOT: 'the disk quota is used up: free space and run again',
+  EROFS: 'the folder is on a read-only file system: point the output folder (LOOPFT_OUT_DIR) at a writable one',
+  EACCES: 'check the folder\'s permissions for the user running loopft',
+  EPERM: 'check the folder\'s permissions for the user running loopft',
+  EIO: 'the disk reported an I/O error: check it before running again',
+  EMFILE: 'too many open files: raise the limit (ulimit -n)',
+  ENFILE: 'the system has too many open files: try again later',
+}
+
+// A path that names something else than a folder is a setting to fix, not a file system failure.
+const NOT_A_FOLDER = new Set(['ENOTDIR', 'EEXIST', 'EISDIR'])
+
+function fromFileSystem(errno: string, message: string, cause: unknown): LoopftError | undefined {
+  if (NOT_A_FOLDER.has(errno)) {
+    return new LoopftError('CONFIG_INVALID', `a path is not what loopft needs there: ${message}`, {
+      suggestion: 'check the output folder (LOOPFT_OUT_DIR) and LOOPFT_HOME: each must name a folder, or nothing yet', cause,
+    })
+  }
+  const suggestion = FILE_SYSTEM_SUGGESTIONS[errno] ?? (errno === 'ENOENT' && (cause as {syscall?: unknown}).syscall === 'mkdir' ? 'this folder cannot be created here: point the output folder (LOOPFT_OUT_DIR) elsewhere' : undefined)
+  return suggestion === undefined ? undefined : new LoopftError('SYSTEM_ERROR', message, {suggestion, cause})
 }
 
 function fromPostgres(sqlstate: string, message: string, cause: unknown): LoopftError {

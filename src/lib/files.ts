@@ -72,3 +72,27 @@ export async function fileSize(file: string): Promise<number | undefined> {
     throw error
   }
 }
+
+/**
+ * mkdir -p that fails at once with the failing folder's error. Node's recursive
+ * mkdir loops forever on some paths (`/proc/x`: the parent exists, the child can never be made).
+ */
+export async function ensureDirectory(directory: string): Promise<void> {
+  const missing: string[] = []
+  for (let current = path.resolve(directory); ; current = path.dirname(current)) {
+    try {
+      if ((await fs.stat(current)).isDirectory()) break
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${current}'`), {code: 'ENOTDIR', syscall: 'mkdir', path: current})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(current) === current) throw error
+      missing.unshift(current)
+    }
+  }
+  for (const folder of missing) {
+    try {
+      await fs.mkdir(folder)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+}

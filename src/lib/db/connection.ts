@@ -1,4 +1,6 @@
+import {once} from 'node:events'
 import fs from 'node:fs/promises'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -56,6 +58,28 @@ async function openServer(url: string, options: DatabaseOptions): Promise<Databa
 /** A postgres.js pool of up to `max` connections to a server. */
 export function connectServer(server: ServerAddress, max: number): Sql {
   return postgres(server.url, {...SHARED_OPTIONS, max, connection: server.parameters}) as unknown as Sql
+}
+
+/**
+ * One connection to a server for a long COPY stream, and a way to cut it: a
+ * failed run must not wait for a server still pushing rows into a paused
+ * socket (postgres.js's end() sends Terminate and waits for a close that then never comes).
+ */
+export function connectStreamingClient(server: ServerAddress): {sql: Sql; destroy(): void} {
+  const sockets = new Set<net.Socket>()
+  const sql = postgres(server.url, {
+    ...SHARED_OPTIONS,
+    max: 1,
+    connection: server.parameters,
+    socket: async (options: {path?: string; host: string[]; port: number[]}) => {
+      const socket = options.path ? net.connect(options.path) : net.connect(options.port[0], options.host[0])
+      sockets.add(socket)
+      socket.once('close', () => sockets.delete(socket))
+      await once(socket, 'connect')
+      return socket
+    },
+  } as never) as unknown as Sql
+  return {sql, destroy: () => sockets.forEach((socket) => socket.destroy())}
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {

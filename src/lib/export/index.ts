@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {TransactionSql} from 'postgres'
-import {connectServer, type Database, type Sql} from '../db/connection.js'
+import {connectStreamingClient, type Database, type Sql} from '../db/connection.js'
 import {isLoopftError, LoopftError} from '../errors.js'
+import {ensureDirectory} from '../files.js'
 import {withRunLock} from '../db/run-locks.js'
 import {loadTombstones} from '../ingest/tombstones.js'
 import type {RedactOptions, Redactor} from '../redact/index.js'
@@ -68,7 +68,7 @@ export interface ExportResult extends ExportRunRecord {
  */
 export async function exportConversations(db: Database, options: ExportOptions): Promise<ExportResult> {
   return withRunLock(db, 'export', async () => {
-    await fs.mkdir(options.outDir, {recursive: true})
+    await ensureDirectory(options.outDir)
     await recoverInterruptedRuns(db.sql, options.outDir)
     const window = await resolveWindow(db.sql, options.since, options.until, options.now ?? new Date())
     const forgottenUsers = options.forgottenUsers ?? (await loadTombstones(db.sql))
@@ -101,13 +101,16 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
   try {
     // A server streams the rows with COPY on a client of its own: after a COPY stream postgres.js can leave a
     // pooled connection unusable (porsager/postgres#499). The embedded default reads through a cursor in this transaction.
-    const copySql = db.server === undefined ? undefined : connectServer(db.server, 1)
+    const copy = db.server === undefined ? undefined : connectStreamingClient(db.server)
     try {
-      const source = copySql === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copySql, window)
+      const source = copy === undefined ? streamCursorBatches(tx, window) : streamCopyBatches(copy.sql, window)
       await processConversations(source, options, processor, sink, tally, (examples) => quarantine.add(tx, examples))
-    } finally {
-      // The COPY has ended or failed by now: close at once, rather than wait for a stream nobody reads any more.
-      await copySql?.end({timeout: 0})
+      await copy?.sql.end({timeout: 0})
+    } catch (error) {
+      // A failed run (a full disk, a lost database) cuts the COPY connection instead of waiting for the server to stop sending.
+      copy?.destroy()
+      await copy?.sql.end({timeout: 0}).catch(() => {})
+      throw error
     }
     if (options.verify === 'strict' && tally.verifyFindings > 0) {
       throw new LoopftError('PII_SURVIVED', `the verify pass found ${tally.verifyFindings} possible PII span(s) in ${quarantine.summary.examples} example(s) after redaction; no file was published (strict)`, {
