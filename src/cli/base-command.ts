@@ -8,6 +8,7 @@ import {isLoopftError, LoopftError} from '../lib/errors.js'
 import {toLoopftError} from '../lib/error-translation.js'
 import {migrate, type MigrateResult} from '../lib/db/migrate.js'
 import {settingFlag} from './setting-flag.js'
+import {onDatabaseLostByDriver} from './driver-guard.js'
 import {startProgress, type Progress} from './progress.js'
 import {detectTerminal, type Terminal} from './terminal.js'
 
@@ -31,6 +32,13 @@ export abstract class LoopftCommand extends Command {
   private database?: Database
   /** What the migration run on open did; the migrate command reports it. */
   protected migration?: MigrateResult
+
+  async init(): Promise<void> {
+    onDatabaseLostByDriver(() => this.catch(new LoopftError('DB_UNAVAILABLE', 'the database connection was lost during the run', {
+      suggestion: 'check the database and run again: the next run marks this one interrupted and nothing half-written is published',
+    })).catch(() => {}))
+    return super.init()
+  }
 
   protected loadConfig(overrides: ConfigOverrides = {}): LoopftConfig {
     return loadConfig(overrides)
