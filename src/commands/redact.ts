@@ -6,7 +6,7 @@ import {redactFile, type RedactStreamResult} from '../lib/redact/stream.js'
 
 export default class Redact extends LoopftCommand {
   static summary = 'Redact personal data (emails, phones, URLs, handles, IPs, cards, IBANs, SSNs) from a text or JSONL file.'
-  static description = 'A filter: one output line per input line, constant memory. JSONL (auto-detected) has every string under messages[].content redacted and its structure kept; a line that is not JSON is counted as invalid and redacted as text. See docs/redaction.md for what is and is not redacted.'
+  static description = 'A filter: one output line per input line, constant memory. JSONL (auto-detected) has every string under messages[].content redacted (or, in the one-message-per-line format loopft import reads, each line\'s content and content_parts) and its structure kept; a line that is not JSON is counted as invalid and redacted as text. See docs/redaction.md for what is and is not redacted.'
   static examples = [
     '<%= config.bin %> redact chats.jsonl --out chats.redacted.jsonl --stats',
     'cat notes.txt | <%= config.bin %> redact --types EMAIL,PHONE',

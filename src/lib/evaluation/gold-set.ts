@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import {z} from 'zod'
 import {LoopftError} from '../errors.js'
+import {containsNul} from '../ingest/import.js'
 import {isAsciiAlphanumeric, runStart, type CharacterClass} from '../redact/char-runs.js'
 
 /**
@@ -66,6 +67,7 @@ function parseGoldLines(path: string, text: string): GoldItem[] {
     } catch {
       throw invalid('not valid JSON')
     }
+    if (containsNul(json)) throw invalid('contains a NUL character (U+0000), which Postgres text cannot store')
     const parsed = ItemSchema.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]

@@ -163,7 +163,8 @@ function parseLine(line: string, number: number, now: Date): {rows: ImportRow[]}
   return {rows: [toRow(message.conversation_id, message.user_id ?? null, message, message.created_at ?? now, message.metadata ?? {})]}
 }
 
-function containsNul(value: unknown): boolean {
+/** Whether a parsed JSON value holds U+0000 anywhere (Postgres text and jsonb cannot store it). */
+export function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000')
   if (Array.isArray(value)) return value.some(containsNul)
   if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, entry]) => key.includes('\u0000') || containsNul(entry))

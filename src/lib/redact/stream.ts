@@ -58,8 +58,27 @@ export async function redactFile(inputPath: string | undefined, outputPath: stri
     if (info === undefined || !info.isFile()) throw new LoopftError('NOT_FOUND', `no such file: ${inputPath}`)
   }
   const input = fromStdin ? process.stdin : createReadStream(inputPath)
-  if (outputPath === undefined || outputPath === '-') return redactStream(input, process.stdout, options)
+  if (outputPath === undefined || outputPath === '-') return redactToStdout(input, options)
   return writeStreamAtomic(outputPath, (output) => redactStream(input, output, options))
+}
+
+/**
+ * Standard output whose reader went away (`loopft redact … | head`): the rest
+ * is not wanted, so the run ends quietly (exit 0) with what it counted so far.
+ */
+async function redactToStdout(input: Readable, options: RedactStreamOptions): Promise<RedactStreamResult> {
+  let pipeClosed = false
+  // Stays attached: writes still buffered when the reader left fail later too.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') pipeClosed = true
+    input.destroy(error)
+  })
+  try {
+    return await redactStream(input, process.stdout, options)
+  } catch (error) {
+    if (!pipeClosed) throw error
+    return {format: options.format === 'jsonl' ? 'jsonl' : 'text', lines: 0, invalidLines: 0, counts: {}, total: 0}
+  }
 }
 
 interface StreamState {
@@ -105,8 +124,10 @@ function redactPlain(text: string, scope: string, state: StreamState): string {
 }
 
 function redactRecord(record: unknown, line: string, state: StreamState): string {
-  const messages = (record as {messages?: unknown})?.messages
-  if (!Array.isArray(messages)) return line
+  const listed = (record as {messages?: unknown})?.messages
+  // loopft import's other format, one message per line ({conversation_id, role, content, …}), is the message itself.
+  const messages = Array.isArray(listed) ? listed : isMessage(record) ? [record] : undefined
+  if (messages === undefined) return line
   const scope = scopeOf(record as Record<string, unknown>, state.lines)
   let changed = false
   const redact = (text: string): string => {
@@ -120,8 +141,9 @@ function redactRecord(record: unknown, line: string, state: StreamState): string
     if (message === null || typeof message !== 'object') continue
     const content = (message as {content?: unknown}).content
     if (typeof content === 'string') (message as {content: string}).content = redact(content)
-    else if (Array.isArray(content)) {
-      for (const part of content) {
+    for (const parts of [content, (message as {content_parts?: unknown}).content_parts]) {
+      if (!Array.isArray(parts)) continue
+      for (const part of parts) {
         if (part !== null && typeof part === 'object' && typeof (part as {text?: unknown}).text === 'string') {
           ;(part as {text: string}).text = redact((part as {text: string}).text)
         }
@@ -129,6 +151,12 @@ function redactRecord(record: unknown, line: string, state: StreamState): string
     }
   }
   return changed ? JSON.stringify(record) : line
+}
+
+function isMessage(record: unknown): boolean {
+  if (record === null || typeof record !== 'object') return false
+  const {content, content_parts: parts} = record as {content?: unknown; content_parts?: unknown}
+  return typeof content === 'string' || Array.isArray(content) || Array.isArray(parts)
 }
 
 function scopeOf(record: Record<string, unknown>, lineNumber: number): string {

@@ -14,18 +14,19 @@ export function providerName(baseURL: string | undefined): string {
 
 /**
  * The training provider over the official SDK. Works with any base URL serving
- * OpenAI's files and fine-tuning routes. Uploads are buffered so the SDK may
- * retry them; job creation is never retried by the SDK (tune reconciles instead).
+ * OpenAI's files and fine-tuning routes. Neither uploads nor job creation are
+ * retried by the SDK: tune looks up what a lost answer may have created first.
  */
 export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: number} = {}): TrainingProvider {
   return {
     name: providerName(client.baseURL),
 
+    // Not retried by the SDK: a POST whose answer was lost may have stored the file, so tune looks it up before uploading again.
     uploadDataset: (content, {filename, expiresAfterSeconds}) => call(async () => toUploaded(await client.files.create({
       file: await toFile(content, filename),
       purpose: 'fine-tune',
       expires_after: {anchor: 'created_at', seconds: expiresAfterSeconds},
-    }))),
+    }, {maxRetries: 0}))),
 
     findUploadedFile: (filename, bytes) => call(async () => {
       for await (const file of client.files.list({purpose: 'fine-tune'})) {

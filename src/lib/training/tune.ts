@@ -9,7 +9,7 @@ import {completePendingPublishes} from '../export/publish.js'
 import {sha256, writeDataset} from './dataset.js'
 import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type TrainingRecord} from './ledger.js'
 import {prepareDataset, type PreparedData} from './prepare.js'
-import {isTransient, type TrainingJob, type TrainingProvider} from './provider.js'
+import {isTransient, type TrainingJob, type TrainingProvider, type UploadedFile} from './provider.js'
 import {formatUsd} from '../format.js'
 
 export interface TuneDeps {
@@ -200,12 +200,33 @@ async function ensureFile(deps: TuneDeps, recorded: string | null, content: Buff
   }
   const filename = `loopft-${sha256(content).slice(0, 16)}.jsonl`
   const size = `${(content.length / 1024).toFixed(1)} KiB`
-  const found = await deps.provider.findUploadedFile(filename, content.length)
-  deps.onProgress?.(found === undefined ? `uploading ${filename} (${size})` : `found ${filename} uploaded earlier`)
-  const file = found ?? await deps.provider.uploadDataset(content, {filename, expiresAfterSeconds: FILE_EXPIRY_SECONDS})
+  const file = await uploadOnce(deps, content, filename, size)
   await remember(file.id)
   deps.onProgress?.(`uploaded ${size}; waiting for ${file.id} to be processed`)
   return (await deps.provider.waitForFile(file.id)).id
+}
+
+/**
+ * Uploads a dataset at most once: before every attempt (the first too: an
+ * interrupted run may have uploaded it) the provider is asked for a file of
+ * this name and size, so an upload whose answer was lost (a 500 or a dropped
+ * connection after the file was stored) is found, not uploaded a second time.
+ */
+async function uploadOnce(deps: TuneDeps, content: Buffer, filename: string, size: string): Promise<UploadedFile> {
+  for (let round = 0; ; round += 1) {
+    const found = await deps.provider.findUploadedFile(filename, content.length)
+    if (found !== undefined) {
+      deps.onProgress?.(`found ${filename} uploaded earlier`)
+      return found
+    }
+    try {
+      deps.onProgress?.(`uploading ${filename} (${size})`)
+      return await deps.provider.uploadDataset(content, {filename, expiresAfterSeconds: FILE_EXPIRY_SECONDS})
+    } catch (error) {
+      if (!isTransient(error) || round >= CREATE_ROUNDS - 1) throw error
+      await sleep((deps.retryDelayMs ?? 2000) * 2 ** round)
+    }
+  }
 }
 
 /** Creates the job at most once: before every retry (and when resuming) it looks for a job created by an attempt whose answer was lost. */
