@@ -49,19 +49,19 @@ describe('faults: export output errors (real Postgres)', function () {
     assert.deepEqual(published, [], 'nothing published')
   }
 
-  it('a full 1 MB tmpfs: exit 18 FILE_SYSTEM', async function () {
+  it('a full 1 MB tmpfs: exit 19 SYSTEM_ERROR', async function () {
     if (!mountTmpfs(volume, '1m')) this.skip()
-    await expectPromptFailure(volume, 'FILE_SYSTEM', 18)
+    await expectPromptFailure(volume, 'SYSTEM_ERROR', 19)
   })
 
-  it('a read-only file system: exit 18 FILE_SYSTEM', async function () {
+  it('a read-only file system: exit 19 SYSTEM_ERROR', async function () {
     if (!mountTmpfs(volume, '1m', {readOnly: true})) this.skip()
-    await expectPromptFailure(volume, 'FILE_SYSTEM', 18)
+    await expectPromptFailure(volume, 'SYSTEM_ERROR', 19)
   })
 
-  it('/proc/x and a path under a file: exit 18 and exit 3 at once, never a mkdir loop', async () => {
+  it('/proc/x and a path under a file: exit 19 and exit 3 at once, never a mkdir loop', async () => {
     const proc = await runLoopftBounded(['export', '--since', '48h', '--out', '/proc/x', '--json'], env(volume), {timeoutMs: 60_000})
-    assert.deepEqual([proc.status, proc.json?.error?.code], [18, 'FILE_SYSTEM'])
+    assert.deepEqual([proc.status, proc.json?.error?.code], [19, 'SYSTEM_ERROR'])
     const file = path.join(work, 'a-file')
     await fs.writeFile(file, '')
     const underFile = await runLoopftBounded(['export', '--since', '48h', '--out', path.join(file, 'x'), '--json'], env(volume), {timeoutMs: 60_000})
