@@ -86,7 +86,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     const fallback = typeof setting.default === 'function' ? setting.default(context) : setting.default
     const raw = overrides[name] ?? blankToUndefined(env[setting.env]) ?? fallback
     const parsed = (setting.schema(kit) as z.ZodType).safeParse(raw)
-    if (!parsed.success) throw invalid(name, setting, parsed.error.issues[0].message)
+    if (!parsed.success) throw invalid(name, setting, parsed.error.issues[0].message, overrides[name] !== undefined)
     read[name] = parsed.data
   }
   const config = read as LoopftConfig
@@ -109,7 +109,9 @@ export function readSystemEnvironment(env: NodeJS.ProcessEnv = process.env): Sys
   return {path: env.PATH, xdgConfigHome: env.XDG_CONFIG_HOME, ci: env.CI, term: env.TERM, noColor: env.NO_COLOR}
 }
 
-function invalid(name: string, setting: Setting, message: string): LoopftError {
+/** A value a command passed (a flag) is a usage error, like every other bad flag; a bad variable is configuration. */
+function invalid(name: string, setting: Setting, message: string, fromFlag = false): LoopftError {
+  if (fromFlag) return new LoopftError('USAGE', `invalid value for ${name}: ${message}`, {suggestion: 'see the command\'s --help'})
   return new LoopftError('CONFIG_INVALID', `invalid configuration: ${name} (${setting.env}): ${message}`, {
     suggestion: 'see the configuration table in the README',
   })
