@@ -31,10 +31,12 @@ describe('faults: import', function () {
     await fs.writeFile(file, `${lines.join('\n')}\n`)
 
     const first = await runLoopftBounded(['import', file, '--json'], env())
-    assert.deepEqual([first.status, first.json.rejected.map((reject: {line: number}) => reject.line), first.json.messagesImported], [16, [1501], lines.length - 1])
+    // Exit 16 PARTIAL carries the import's result in the error.
+    const imported = first.json.error.result
+    assert.deepEqual([first.status, imported.rejected.map((reject: {line: number}) => reject.line), imported.messagesImported], [16, [1501], lines.length - 1])
     assert.equal(await count(), lines.length - 1)
     const again = await runLoopftBounded(['import', file, '--json'], env())
-    assert.deepEqual([again.status, again.json.messagesImported, again.json.alreadyPresent], [16, 0, lines.length - 1])
+    assert.deepEqual([again.status, again.json.error.result.messagesImported, again.json.error.result.alreadyPresent], [16, 0, lines.length - 1])
     assert.equal(await count(), lines.length - 1)
   })
 
