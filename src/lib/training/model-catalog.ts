@@ -170,15 +170,16 @@ const NO_RETIREMENT: Retirement = Object.freeze({shutdownDate: null, fineTunesSh
 /**
  * The retirement of a base model (or alias) at a provider. A `shutdownDate` set
  * on `models.<name>` in the overrides file applies at every provider, to the
- * base and its fine-tunes; `retirements.<provider>.<name>` is more specific and wins.
+ * base and its fine-tunes; `retirements.<provider>.<name>` (snapshot or alias) is more specific and wins.
  *
  * @example getRetirement('openai', 'gpt-4o-mini').fineTunesShutdownDate // '2027-01-14'
  */
-export function getRetirement(provider: string, model: string, overrides?: CatalogOverrides): Retirement & {model: string} {
+export function getRetirement(provider: string, model: string, overrides?: CatalogOverrides): Retirement {
   const snapshot = ALIASES[model] ?? model
   const modelShutdown = overrides?.models[snapshot]?.shutdownDate
   const patch = modelShutdown === undefined ? {} : {shutdownDate: modelShutdown, fineTunesShutdownDate: modelShutdown, source: 'LOOPFT_PRICES_FILE'}
-  return {...NO_RETIREMENT, ...RETIREMENTS[provider]?.[snapshot], ...patch, ...overrides?.retirements?.[provider]?.[snapshot], model: snapshot}
+  const overridden = overrides?.retirements?.[provider]
+  return {...NO_RETIREMENT, ...RETIREMENTS[provider]?.[snapshot], ...patch, ...overridden?.[snapshot], ...(model === snapshot ? {} : overridden?.[model])}
 }
 
 /** Every known shutdown date, aliases included, in the shape the router takes (`createRouter(…, {shutdownDates})`). */

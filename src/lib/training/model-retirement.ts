@@ -5,7 +5,7 @@ import {getProviderCutoff, getRetirement, type CatalogOverrides} from './model-c
 /** Doctor fails when a model that serves (or may serve) shuts down this soon. */
 export const SERVING_FAIL_DAYS = 30
 /** Tune warns when the fine-tunes it would make shut down this soon. */
-export const TRAINING_WARN_DAYS = 60
+const TRAINING_WARN_DAYS = 60
 
 const DAY = 86_400_000
 

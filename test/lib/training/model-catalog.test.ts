@@ -112,6 +112,8 @@ describe('catalog', () => {
       assert.deepEqual([mini.shutdownDate, mini.fineTunesShutdownDate, mini.successor], ['2027-01-14', '2027-03-31', 'together:Qwen/Qwen2.5-7B-Instruct'])
       assert.deepEqual([getRetirement('openai', 'gpt-4.1', overrides).fineTunesShutdownDate, getRetirement('azure', 'gpt-4.1', overrides).shutdownDate], ['2027-02-01', '2027-02-01'])
       assert.ok(listShutdownDates(overrides).some((row) => row.provider === 'nebius' && row.model === 'acme/small' && row.shutdownDate === '2027-05-01'))
+      await fs.writeFile(file, JSON.stringify({retirements: {azure: {'gpt-4o': {fineTunesShutdownDate: '2027-12-31'}}}}))
+      assert.equal(getRetirement('azure', 'gpt-4o', loadCatalogOverrides(file)).fineTunesShutdownDate, '2027-12-31', 'an alias as key')
       await fs.writeFile(file, JSON.stringify({retirements: {openai: {'gpt-4o': {shutdownDate: '14 Jan 2027'}}}}))
       assert.throws(() => loadCatalogOverrides(file), {code: 'CONFIG_INVALID'})
     })
