@@ -165,6 +165,8 @@ const RETIREMENTS: Readonly<Record<string, Readonly<Record<string, Retirement>>>
   },
 }
 
+const aliasesOf = (snapshot: string) => Object.keys(ALIASES).filter((alias) => ALIASES[alias] === snapshot)
+
 const NO_RETIREMENT: Retirement = Object.freeze({shutdownDate: null, fineTunesShutdownDate: null, trainingEndsDate: null, successor: null, source: 'no shutdown announced'})
 
 /**
@@ -178,8 +180,8 @@ export function getRetirement(provider: string, model: string, overrides?: Catal
   const snapshot = ALIASES[model] ?? model
   const modelShutdown = overrides?.models[snapshot]?.shutdownDate
   const patch = modelShutdown === undefined ? {} : {shutdownDate: modelShutdown, fineTunesShutdownDate: modelShutdown, source: 'LOOPFT_PRICES_FILE'}
-  const overridden = overrides?.retirements?.[provider]
-  return {...NO_RETIREMENT, ...RETIREMENTS[provider]?.[snapshot], ...patch, ...overridden?.[snapshot], ...(model === snapshot ? {} : overridden?.[model])}
+  const overridden = [snapshot, ...aliasesOf(snapshot)].map((name) => overrides?.retirements?.[provider]?.[name])
+  return Object.assign({}, NO_RETIREMENT, RETIREMENTS[provider]?.[snapshot], patch, ...overridden)
 }
 
 /** Every known shutdown date, aliases included, in the shape the router takes (`createRouter(…, {shutdownDates})`). */
@@ -187,8 +189,7 @@ export function listShutdownDates(overrides?: CatalogOverrides): ShutdownDate[] 
   const providers = new Set([...Object.keys(RETIREMENTS), ...Object.keys(overrides?.retirements ?? {})])
   const names = (provider: string) => new Set([
     ...Object.keys(RETIREMENTS[provider] ?? {}), ...Object.keys(overrides?.retirements?.[provider] ?? {}), ...Object.keys(overrides?.models ?? {}),
-  ])
-  const aliasesOf = (snapshot: string) => Object.keys(ALIASES).filter((alias) => ALIASES[alias] === snapshot)
+  ].map((name) => ALIASES[name] ?? name))
   return [...providers].flatMap((provider) => [...names(provider)].flatMap((snapshot) => {
     const {shutdownDate, fineTunesShutdownDate} = getRetirement(provider, snapshot, overrides)
     if (shutdownDate === null && fineTunesShutdownDate === null) return []
