@@ -6,12 +6,14 @@ export interface ScheduledJob {
   description: string
   args: readonly string[]
   cron: string
+  /** Exits 17 (STILL_RUNNING) when a fine-tuning job outlasts its watch: a success for the scheduler, resumed next time. */
+  mayLeaveJobRunning?: boolean
   onCalendar: string
 }
 
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = Object.freeze([
   {name: 'export', description: 'loopft daily export (02:00)', args: ['export', '--since', 'last'], cron: '0 2 * * *', onCalendar: '*-*-* 02:00:00'},
-  {name: 'cycle', description: 'loopft weekly cycle: tune, watch, evaluate, promote (Sunday 03:00)', args: ['cycle', '--yes'], cron: '0 3 * * 0', onCalendar: 'Sun *-*-* 03:00:00'},
+  {name: 'cycle', description: 'loopft weekly cycle: tune, watch, evaluate, promote (Sunday 03:00)', args: ['cycle', '--yes'], cron: '0 3 * * 0', onCalendar: 'Sun *-*-* 03:00:00', mayLeaveJobRunning: true},
   {name: 'prune', description: 'loopft monthly prune (1st, 04:00)', args: ['prune', '--yes'], cron: '0 4 1 * *', onCalendar: '*-*-01 04:00:00'},
 ])
 
@@ -42,11 +44,22 @@ export function scheduleTarget(input: TargetInput): ScheduleTarget {
   return {
     workingDirectory,
     command: input.command,
-    path: input.path,
+    path: cleanPath(input.path, path.dirname(input.command[0] ?? '')),
     envFile: path.resolve(workingDirectory, input.envFile ?? '.env'),
     logDir: path.join(path.resolve(workingDirectory, input.home), 'logs'),
     lockDir: path.join(path.resolve(workingDirectory, input.home), 'locks'),
   }
+}
+
+/**
+ * The PATH scheduled jobs get: the directory of the node that runs loopft
+ * first, then the caller's entries without npx's temporary directories (gone
+ * after the npx run) or node_modules/.bin, each once.
+ */
+export function cleanPath(pathText: string, nodeDirectory: string): string {
+  const isTemporary = (entry: string) => /[\\/]_npx[\\/]|[\\/]node_modules[\\/]\.bin$|[\\/]\.npm[\\/]/.test(entry)
+  const entries = [nodeDirectory, ...pathText.split(path.delimiter)].filter((entry) => entry !== '' && path.isAbsolute(entry) && !isTemporary(entry))
+  return [...new Set(entries)].join(path.delimiter)
 }
 
 export const CRONTAB_BEGIN = '# BEGIN loopft schedule (managed by `loopft schedule`; this block is replaced on install)'
@@ -115,6 +128,7 @@ export function renderSystemdUnits(target: ScheduleTarget, options: {user: boole
       `Environment=${systemdQuote(`PATH=${target.path}`)}`,
       `ExecStartPre=/bin/mkdir -p ${systemdQuote(target.logDir)}`,
       `ExecStart=${[...target.command, ...job.args].map(systemdQuote).join(' ')}`,
+      ...(job.mayLeaveJobRunning === true ? ['SuccessExitStatus=17'] : []),
       `StandardOutput=append:${log}`,
       `StandardError=append:${log}`,
       '',

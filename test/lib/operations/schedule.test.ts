@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {CLI_NODE_OPTIONS} from '../../../src/cli/node-options.js'
 import {applySchedule, type CommandRunner} from '../../../src/lib/operations/schedule-install.js'
-import {CRONTAB_BEGIN, CRONTAB_END, SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, scheduleTarget, type ScheduleTarget} from '../../../src/lib/operations/schedule.js'
+import {cleanPath, CRONTAB_BEGIN, CRONTAB_END, renderCrontab, renderSystemdUnits, SCHEDULED_JOBS, scheduleTarget, type ScheduleTarget} from '../../../src/lib/operations/schedule.js'
 
 const FIELD_RANGES: Array<[number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]]
 
@@ -140,6 +140,18 @@ describe('schedule', () => {
       const result = await applySchedule({runner, systemdDir: directory, userConfigDir: directory}, {action: 'install', kind: 'systemd', target, user: false})
       assert.deepEqual([runner.calls, result.systemctl.toRun[0]], [[], 'systemctl daemon-reload'])
     })
+  })
+
+  it('gives the jobs a clean PATH: node first, no npx temporary directories, no duplicates', () => {
+    const npxPath = ['/root/.npm/_npx/2b6f1c9a/node_modules/.bin', '/work/app/node_modules/.bin', '/usr/local/bin', '/usr/bin', '/usr/local/bin', 'relative/bin', '/bin'].join(':')
+    assert.equal(cleanPath(npxPath, '/opt/node/bin'), '/opt/node/bin:/usr/local/bin:/usr/bin:/bin')
+    const fromNpx = scheduleTarget({workingDirectory: directory, home: '.loopft', command: ['/opt/node/bin/node', probe], path: npxPath})
+    assert.doesNotMatch(renderCrontab(fromNpx) + renderSystemdUnits(fromNpx, {user: true}).map((unit) => unit.text).join(''), /_npx|node_modules/)
+  })
+
+  it('lets systemd count exit 17 (a job still training, resumed next time) as success for the cycle only', () => {
+    const services = renderSystemdUnits(target, {user: true}).filter((unit) => unit.name.endsWith('.service'))
+    assert.deepEqual(services.filter((unit) => /^SuccessExitStatus=17$/m.test(unit.text)).map((unit) => unit.name), ['loopft-cycle.service'])
   })
 
   it('keeps examples/ in step with the renderer', async () => {
