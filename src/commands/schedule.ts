@@ -45,21 +45,24 @@ export default class Schedule extends LoopftCommand {
         ? {action: 'print', target, user: flags.user}
         : {action: 'install', kind: flags.install as 'crontab' | 'systemd', target, user: flags.user}
     const result = await applySchedule({runner: systemRunner(system.path ?? ''), crontabFile: config.crontabFile, systemdDir: config.systemdDir, userConfigDir: system.xdgConfigHome ?? path.join(os.homedir(), '.config')}, request)
-    this.log(render(result))
+    this.log(render(result, flags.user))
     return result
   }
 }
 
-function render(result: ScheduleResult): string {
+function render(result: ScheduleResult, user: boolean): string {
   if (result.action === 'print') {
     const units = (result.systemd?.units ?? []).map((unit) => `# ${path.join(result.systemd?.directory ?? '', unit.name)}\n${unit.text}`)
     return [`# crontab (crontab -e, or: loopft schedule --install crontab)\n${result.crontab?.block ?? ''}`, ...units].join('\n')
   }
   const lines: string[] = []
-  if (result.crontab) lines.push(`crontab ${result.crontab.location}: ${result.crontab.changed ? (result.action === 'install' ? 'installed' : 'removed') : 'already up to date'}`)
+  // Nothing to remove is not "up to date": say what was looked at, and where else units may be.
+  const unchanged = result.action === 'install' ? 'already up to date' : 'no loopft schedule here, nothing removed'
+  if (result.crontab) lines.push(`crontab ${result.crontab.location}: ${result.crontab.changed ? (result.action === 'install' ? 'installed' : 'removed') : unchanged}`)
   if (result.systemd) {
     const {directory, written, removed, changed} = result.systemd
-    lines.push(`systemd ${directory}: ${changed ? [...written.map((name) => `wrote ${name}`), ...removed.map((name) => `removed ${name}`)].join(', ') : 'already up to date'}`)
+    const elsewhere = result.action === 'uninstall' && !changed && !user ? ' (user units are removed with --uninstall --user)' : ''
+    lines.push(`systemd ${directory}: ${changed ? [...written.map((name) => `wrote ${name}`), ...removed.map((name) => `removed ${name}`)].join(', ') : unchanged}${elsewhere}`)
   }
   lines.push(...result.systemctl.ran.map((line) => `ran: ${line}`), ...result.systemctl.toRun.map((line) => `run by hand: ${line}`))
   return lines.join('\n')

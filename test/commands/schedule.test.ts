@@ -45,6 +45,15 @@ describe('loopft schedule', () => {
     assert.deepEqual([status, json.systemd.written.length, json.systemctl.ran, json.systemctl.toRun[0]], [0, 6, [], 'systemctl daemon-reload'])
   })
 
+  it('--uninstall with nothing installed says nothing was removed (and where user units go), not "up to date"', async () => {
+    const empty = {...env, LOOPFT_CRONTAB_FILE: path.join(directory, 'empty-crontab'), LOOPFT_SYSTEMD_DIR: path.join(directory, 'no-units')}
+    const {status, stdout} = await loopft(['schedule', '--uninstall'], empty)
+    assert.equal(status, 0)
+    assert.doesNotMatch(stdout, /up to date/)
+    assert.match(stdout, /^crontab .+: no loopft schedule here, nothing removed$/m)
+    assert.match(stdout, /^systemd .+no-units: no loopft schedule here, nothing removed \(user units are removed with --uninstall --user\)$/m)
+  })
+
   it('rejects an unknown install target with a usage error', async () => {
     const {status, json} = await loopft(['schedule', '--install', 'launchd', '--json'], env)
     assert.deepEqual([status, json.error.code], [2, 'USAGE'])
