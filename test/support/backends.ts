@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import type {Database} from '../../src/lib/db/connection.js'
 import {openDatabase} from '../../src/lib/db/connection.js'
 import {migrate} from '../../src/lib/db/migrate.js'
 import {createTestDatabase} from './db.js'
+import {newEmbeddedHome} from './pglite-home.js'
 
 export interface BackendHandle {
   db: Database
@@ -32,7 +31,7 @@ export function describeOnBothBackends(title: string, suite: (backend: BackendHa
     let home: string
     before(async function () {
       this.timeout(60_000)
-      home = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-pglite-'))
+      home = await newEmbeddedHome()
       handle.db = await openDatabase({home})
       await migrate(handle.db.sql)
     })

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
 import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEvents} from '../../../src/router.js'
 import {openDatabase} from '../../../src/lib/db/connection.js'
@@ -15,6 +13,7 @@ import {promoteModel, rollbackModel, type ServingDeps} from '../../../src/lib/se
 import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 import {clearServing, passedModel} from '../../support/serving.js'
+import {newEmbeddedHome} from '../../support/pglite-home.js'
 import {startTcpProxy} from '../../support/tcp-proxy.js'
 
 const defaults = {textModel: {provider: 'openai', model: 'gpt-4o-mini'}, visionModel: {provider: 'openai', model: 'gpt-4o'}, override: null}
@@ -248,7 +247,7 @@ describe('router', () => {
 
     it('relies on the TTL poll (NOTIFY does not cross pglite-socket) and swaps after a promotion', async function () {
       this.timeout(120_000)
-      const home = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-router-pglite-'))
+      const home = await newEmbeddedHome('loopft-router-pglite-')
       const db = await openDatabase({home})
       try {
         await migrate(db.sql)
