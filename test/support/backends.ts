@@ -28,16 +28,16 @@ export function describeOnBothBackends(title: string, suite: (backend: BackendHa
   })
   describe(`${title} (embedded PGlite)`, () => {
     const handle = {} as BackendHandle
-    let home: string
+    let home: string | undefined
     before(async function () {
-      this.timeout(60_000)
+      this.timeout(120_000) // the first suite in a process also initialises the template directory
       home = await newEmbeddedHome()
       handle.db = await openDatabase({home})
       await migrate(handle.db.sql)
     })
     after(async () => {
       await handle.db?.close()
-      await fs.rm(home, {recursive: true, force: true})
+      if (home !== undefined) await fs.rm(home, {recursive: true, force: true})
     })
     suite(handle)
   })
