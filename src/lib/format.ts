@@ -16,8 +16,8 @@ export function formatSigned(value: number, decimals = 4): string {
 }
 
 /** A 0–1 share as a percentage: 0.125 → 12.5%. */
-export function formatPercent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`
+export function formatPercent(share: number, decimals = 1): string {
+  return `${(share * 100).toFixed(decimals)}%`
 }
 
 /** A 0–1 difference as signed percentage points of the 0–100 scale evaluation figures are shown on: 0.083 → +8.3 pts. */

@@ -24,6 +24,6 @@ describe('format', () => {
   })
 
   it('writes a share as a percentage', () => {
-    assert.deepEqual([formatPercent(0.125), formatPercent(1), formatPercent(0)], ['12.5%', '100.0%', '0.0%'])
+    assert.deepEqual([formatPercent(0.125), formatPercent(1), formatPercent(0), formatPercent(0.00125, 2)], ['12.5%', '100.0%', '0.0%', '0.13%'])
   })
 })

@@ -2,6 +2,7 @@ import type {TransactionSql} from 'postgres'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import type {TrainingMessage} from './examples.js'
+import {formatPercent} from '../format.js'
 import {bump} from './counts.js'
 import type {QuarantinedExample, QuarantineFind} from './quarantine.js'
 
@@ -131,5 +132,5 @@ export async function readQuarantineRate(sql: Sql, now: Date): Promise<Quarantin
 
 export function formatRate(rate: QuarantineRate): string {
   if (rate.rate === null) return `no examples exported since ${rate.since.slice(0, 10)}`
-  return `${rate.quarantined} of ${rate.examples} examples (${(rate.rate * 100).toFixed(2)}%) in ${rate.runs} run(s) since ${rate.since.slice(0, 10)}`
+  return `${rate.quarantined} of ${rate.examples} examples (${formatPercent(rate.rate, 2)}) in ${rate.runs} run(s) since ${rate.since.slice(0, 10)}`
 }
