@@ -22,7 +22,9 @@ export {getRetirement, listShutdownDates, loadCatalogOverrides, type Retirement}
 export {startFineTune} from './lib/training/tune.js'
 export {watchFineTuneJob} from './lib/training/watch.js'
 export {createOpenAIProvider} from './lib/training/openai-provider.js'
-export type {TrainingProvider} from './lib/training/provider.js'
+export {createTogetherProvider} from './lib/training/together-provider.js'
+export {createTrainingProvider, createChatClient, createChatClients} from './lib/training/providers.js'
+export type {TrainingProvider, ProviderName, Deployment} from './lib/training/provider.js'
 export {runDoctor} from './lib/operations/doctor.js'
 export {readStatus} from './lib/operations/status.js'
 

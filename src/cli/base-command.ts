@@ -1,6 +1,6 @@
 import {Command, Errors, Flags, Interfaces} from '@oclif/core'
 import type OpenAI from 'openai'
-import type {TrainingProvider} from '../lib/training/provider.js'
+import type {ProviderName, TrainingProvider} from '../lib/training/provider.js'
 import {loadConfig, type ConfigOverrides, type LoopftConfig} from '../lib/config.js'
 import {openDatabase, type Database} from '../lib/db/connection.js'
 import {parseDuration} from '../lib/duration.js'
@@ -17,6 +17,7 @@ export const sharedFlags = {
   'database-url': settingFlag('databaseUrl', 'Postgres URL', {helpGroup: 'GLOBAL'}),
   yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (for cron and CI)', default: false}),
   'dry-run': Flags.boolean({description: 'show what would happen and change nothing', default: false}),
+  provider: Flags.string({options: ['openai', 'azure', 'nebius', 'together'], env: 'LOOPFT_PROVIDER', description: 'where to train and serve (keys: <NAME>_API_KEY, <NAME>_BASE_URL)'}),
 }
 
 /**
@@ -68,10 +69,16 @@ export abstract class LoopftCommand extends Command {
     return createOpenAIClient(config)
   }
 
-  /** The fine-tuning provider over the OpenAI-shaped API, imported on first use like openai(). */
+  /** Chat clients of the other providers, built on first use: promote and rollback check a model where it is served. */
+  protected async chatClients(config: LoopftConfig): Promise<(provider: ProviderName) => Promise<OpenAI>> {
+    const {createChatClient} = await import('../lib/training/providers.js')
+    return (provider) => createChatClient(config, provider)
+  }
+
+  /** The fine-tuning provider config.provider names (--provider, LOOPFT_PROVIDER), over its SDK, imported on first use like openai(). */
   protected async trainingProvider(config: LoopftConfig): Promise<TrainingProvider> {
-    const {createOpenAIProvider} = await import('../lib/training/openai-provider.js')
-    return createOpenAIProvider(await this.openai(config))
+    const {createTrainingProvider} = await import('../lib/training/providers.js')
+    return createTrainingProvider(config, config.provider)
   }
 
   protected progress(text: string): Progress {

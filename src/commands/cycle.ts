@@ -4,7 +4,6 @@ import {renderFields, renderTable} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {cycleFailure, runCycle, type CycleSummary} from '../lib/operations/cycle.js'
 import {cycleSteps} from '../lib/operations/cycle-steps.js'
-import {createOpenAIProvider} from '../lib/training/openai-provider.js'
 
 export default class Cycle extends LoopftCommand {
   static summary = 'The weekly loop as one command: tune on new exports → watch the job → evaluate → promote on a passing gate.'
@@ -22,12 +21,12 @@ export default class Cycle extends LoopftCommand {
     const {flags} = await this.parse(Cycle)
     const sinceMs = this.duration('since', flags.since)
     const watch = {intervalMs: this.duration('interval', flags.interval), timeoutMs: this.duration('watch-timeout', flags['watch-timeout'])}
-    const config = this.loadConfig({databaseUrl: flags['database-url'], autoPromote: flags['auto-promote']})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, autoPromote: flags['auto-promote']})
     const db = await this.openDatabase(config)
     const openai = await this.openai(config)
     // The spinner starts only after any prompt: a question under a running spinner looks hung.
     let progress = this.progress('checking what this cycle would do')
-    const steps = cycleSteps({db, provider: createOpenAIProvider(openai), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress: (line) => progress.update(line)})
+    const steps = cycleSteps({db, provider: await this.trainingProvider(config), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress: (line) => progress.update(line)})
     const deps = {db, steps, autoPromote: config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}
     if (!flags['dry-run'] && !flags.yes) {
       const preview = await runCycle(deps, {dryRun: true})

@@ -46,7 +46,8 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     })
     const {sql} = await this.openDatabase(config)
     const progress = this.progress('evaluating')
-    const result = await evaluateCandidate({sql, openai: await this.openai(config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
+    const {evaluationClients} = await import('../lib/evaluation/clients.js')
+    const result = await evaluateCandidate({sql, openai: config.openaiApiKey === undefined ? undefined : await this.openai(config), clients: evaluationClients(sql, config), config, onProgress: ({done, total}) => progress.update(progressText(done, total))}, {
       candidate: flags.candidate,
       baseline: flags.baseline,
       concurrency: flags.concurrency,

@@ -15,7 +15,7 @@ export default class Forget extends LoopftCommand {
 
   async run(): Promise<ForgetReceipt> {
     const {flags} = await this.parse(Forget)
-    const config = this.loadConfig({databaseUrl: flags['database-url']})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider})
     const db = await this.openDatabase(config)
     const dryRun = flags['dry-run'] || !(await this.confirm('Erase this user from the database, every export file and the provider? This cannot be undone.', flags.yes))
     const api = !dryRun && config.openaiApiKey !== undefined ? await this.trainingProvider(config) : undefined

@@ -27,7 +27,7 @@ Promoting the model that already serves changes nothing and says so. Off a termi
     const {args, flags} = await this.parse(Promote)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
-    const change = await promoteModel({sql, openai: await this.openai(config), textModel: config.textModel.model, catalog: loadCatalogOverrides(config.pricesFile)}, {
+    const change = await promoteModel({sql, openai: config.openaiApiKey === undefined ? undefined : await this.openai(config), clientFor: await this.chatClients(config), textModel: config.textModel.model, catalog: loadCatalogOverrides(config.pricesFile)}, {
       model: args.model,
       reason: flags.reason,
       canaryPercent: flags.canary,

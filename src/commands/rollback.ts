@@ -21,7 +21,7 @@ The target must answer with the chat app's key first. Already serving it: nothin
     const {flags} = await this.parse(Rollback)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
-    const change = await rollbackModel({sql, openai: await this.openai(config), textModel: config.textModel.model, catalog: loadCatalogOverrides(config.pricesFile)}, {
+    const change = await rollbackModel({sql, openai: config.openaiApiKey === undefined ? undefined : await this.openai(config), clientFor: await this.chatClients(config), textModel: config.textModel.model, catalog: loadCatalogOverrides(config.pricesFile)}, {
       to: flags.to,
       reason: flags.reason,
       actor: config.actor,

@@ -5,7 +5,7 @@ import {readStatus, type LoopStatus} from '../lib/operations/status.js'
 import {formatRelativeTime, formatUsd} from '../lib/format.js'
 
 export default class Status extends LoopftCommand {
-  static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, candidate models, what is served, and the cost spent this month.'
+  static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, running deployments and their cost per day, candidate models, what is served, and the cost spent this month.'
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
   static flags = {'database-url': sharedFlags['database-url']}
 
@@ -33,6 +33,11 @@ export default class Status extends LoopftCommand {
       'Weekly cycles',
       renderTable(this.terminal, ['cycle', 'status', 'started', 'steps', 'candidate'], status.cycles.map((cycle) => [
         cycle.id, cycle.status, day(cycle.startedAt), Object.entries(cycle.steps).map(([step, state]) => `${step}:${state?.state}`).join(' '), cycle.candidate,
+      ])),
+      '',
+      'Deployments',
+      renderTable(this.terminal, ['model', 'provider', 'status', 'cost/day', 'since'], status.deployments.map((deployment) => [
+        deployment.model, deployment.provider, `${deployment.status}: ${deployment.detail}`, deployment.costPerDayUsd === null ? 'per token' : usd(deployment.costPerDayUsd), day(deployment.createdAt),
       ])),
       '',
       'Candidates',

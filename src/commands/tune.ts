@@ -28,6 +28,7 @@ export default class Tune extends LoopftCommand {
     force: Flags.boolean({description: 'train again even if this dataset was already trained on this base', default: false}),
     'dry-run': sharedFlags['dry-run'],
     'database-url': sharedFlags['database-url'],
+    provider: sharedFlags.provider,
   }
 
   async run(): Promise<TuneResult> {
@@ -35,7 +36,7 @@ export default class Tune extends LoopftCommand {
     const maxCostUsd = parseNumber(flags['max-cost'], '--max-cost', (value) => value >= 0)
     const validationSplit = parseNumber(flags['validation-split'], '--validation-split', (value) => value > 0 && value < 0.5)
     const sinceMs = flags.file === undefined ? this.duration('since', flags.since) : undefined
-    const config = this.loadConfig({databaseUrl: flags['database-url'], baseModel: flags.base})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, baseModel: flags.base})
     const db = await this.openDatabase(config)
     const progress = this.progress('preparing the fine-tune')
     try {

@@ -8,7 +8,7 @@ import {watchFineTuneJob, type WatchResult, type WatchUpdate} from '../lib/train
 import {formatUsd} from '../lib/format.js'
 
 export default class WatchJob extends LoopftCommand {
-  static summary = 'Follow a fine-tuning job to its end; on success record it and register the model as a candidate.'
+  static summary = 'Follow a fine-tuning job to its end; on success deploy it where the provider needs that, and register it as a candidate once it answers.'
   static description = 'Prints each job event once (also across restarts), warns when the job sits in one status past --stuck-after, and rides out API errors. Exits 9 when the job failed, 10 when it was cancelled, 17 when --timeout passes first, 130 on Ctrl-C (the job keeps running; run watch-job again to resume).'
   static examples = ['<%= config.bin %> watch-job --latest', '<%= config.bin %> watch-job ftjob-abc123 --interval 1m --timeout 12h --json']
   static args = {jobId: Args.string({description: 'the job to watch (ftjob-…)', required: false})}
@@ -18,12 +18,13 @@ export default class WatchJob extends LoopftCommand {
     timeout: Flags.string({description: 'stop watching (exit 17, job untouched) after this long', default: '6h'}),
     'stuck-after': settingFlag('stuckAfterMs', 'warn when the job sits in one status this long'),
     'database-url': sharedFlags['database-url'],
+    provider: sharedFlags.provider,
   }
 
   async run(): Promise<WatchResult> {
     const {args, flags} = await this.parse(WatchJob)
     if ((args.jobId === undefined) === !flags.latest) throw new LoopftError('USAGE', 'give either a JOB_ID or --latest', {suggestion: 'see: loopft watch-job --help'})
-    const config = this.loadConfig({databaseUrl: flags['database-url'], stuckAfterMs: flags['stuck-after'] === undefined ? undefined : this.duration('stuck-after', flags['stuck-after'])})
+    const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, stuckAfterMs: flags['stuck-after'] === undefined ? undefined : this.duration('stuck-after', flags['stuck-after'])})
     const options = {jobId: args.jobId, intervalMs: this.duration('interval', flags.interval), timeoutMs: this.duration('timeout', flags.timeout), stuckAfterMs: config.stuckAfterMs}
     const {sql} = await this.openDatabase(config)
     const progress = this.progress(`watching ${args.jobId ?? 'the latest job'}`)
@@ -39,6 +40,7 @@ export default class WatchJob extends LoopftCommand {
       this.log(renderFields(this.terminal, [
         ['job', result.jobId],
         ['model', `${result.fineTunedModel} (registered as a candidate)`],
+        ['deployment', result.deployment.kind === 'none' ? null : `${result.deployment.detail}${result.deployment.costPerDayUsd === null ? '' : `, $${result.deployment.costPerDayUsd.toFixed(2)}/day while it runs`}`],
         ['trained tokens', result.trainedTokens],
         ['actual cost', formatUsd(result.actualCostUsd)],
         ['step metrics', result.metrics.last === null ? 'none' : `${result.metrics.steps} steps; last: ${Object.entries(result.metrics.last).map(([key, value]) => `${key}=${value}`).join(' ')}`],
@@ -58,5 +60,6 @@ function show(update: WatchUpdate, progress: ReturnType<LoopftCommand['progress'
   if (update.type === 'event') progress.note(`${update.event.createdAt.toISOString()} ${update.event.level.padEnd(5)} ${update.event.message}`)
   else if (update.type === 'status') progress.update(`${update.jobId}: ${update.status} (${Math.round(update.elapsedMs / 60_000)} min since created)`)
   else if (update.type === 'stuck') progress.note(`warning: ${update.jobId} has been ${update.status} for ${Math.round(update.forMs / 60_000)} min`)
+  else if (update.type === 'deploying') progress.update(`${update.jobId}: deploying ${update.deployment.model}: ${update.deployment.status} (${update.deployment.detail})`)
   else progress.note(`API trouble, retrying in ${Math.round(update.delayMs / 1000)} s: ${update.message}`)
 }

@@ -9,7 +9,7 @@ describe('loopft status', () => {
     await t.sql`insert into loopft_models (name, base_model) values ('ft:gpt-4o-mini-2024-07-18:org::abcd1234', 'gpt-4o-mini-2024-07-18')`
     const result = await runLoopft(['status', '--json'], {DATABASE_URL: t.url, LOOPFT_MONTHLY_BUDGET: '25'})
     assert.equal(result.status, 0, result.stderr)
-    assert.deepEqual(Object.keys(result.json).sort(), ['candidates', 'cost', 'cycles', 'exportRuns', 'jobs', 'quarantine', 'serving'])
+    assert.deepEqual(Object.keys(result.json).sort(), ['candidates', 'cost', 'cycles', 'deployments', 'exportRuns', 'jobs', 'quarantine', 'serving'])
     assert.deepEqual([result.json.candidates[0].name, result.json.serving.model, result.json.cost], ['ft:gpt-4o-mini-2024-07-18:org::abcd1234', null, {spentThisMonthUsd: 0, monthlyBudgetUsd: 25}])
   })
 

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 import {performance} from 'node:perf_hooks'
 import type OpenAI from 'openai'
+import {splitProvider} from '../training/provider.js'
 import type {Sql} from '../db/connection.js'
 import type {GoldMessage} from './gold-set.js'
 
@@ -43,7 +44,8 @@ export function cachedAnswerer(deps: {sql: Sql; openai: OpenAI}, params: AnswerP
     }
     const started = performance.now()
     const completion = await deps.openai.chat.completions.create({
-      model,
+      // A provider-qualified name (nebius:meta-llama/…) chose the client; the provider knows the model by its own name.
+      model: splitProvider(model).model,
       messages,
       temperature: params.temperature,
       seed: params.seed,

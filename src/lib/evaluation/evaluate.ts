@@ -18,11 +18,16 @@ import {findModel, recordEvaluation} from '../serving/registry.js'
 
 export interface EvaluateDeps {
   sql: Sql
-  openai: OpenAI
+  /** Answers for every model `clients` does not place; may be absent when `clients` places them all. */
+  openai?: OpenAI
+  /** Where the candidate, the baseline and the judge answer, each on its own provider if need be; deps.openai where unset. */
+  clients?: EvaluationClients | ((models: {candidate: string; baseline: string; judge: string}) => Promise<EvaluationClients>)
   config: Pick<LoopftConfig, 'goldFile' | 'textModel' | 'pricesFile' | 'judgeModel' | 'judgeRubricFile' | 'judgeResponseFormat' | 'gatePrimaryMetric' | 'gateMinImprovement' | 'gateTolerance'>
   /** Called as gold items complete (answered by both models and judged); the command shows it. */
   onProgress?: (progress: {done: number; total: number}) => void
 }
+
+export type EvaluationClients = Partial<Record<'candidate' | 'baseline' | 'judge', OpenAI>>
 
 /** Each setting left undefined comes from the config (flags, then LOOPFT_* variables, then defaults). */
 export interface EvaluateOptions {
@@ -143,7 +148,8 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   }
   const warnings = await leakWarnings(deps.sql, settings.candidate, goldPromptKeys(gold.items))
 
-  const {outcomes, calls} = await runGoldSet(deps, {
+  const clients = typeof deps.clients === 'function' ? await deps.clients({candidate: settings.candidate, baseline, judge: settings.judgeModel}) : deps.clients
+  const {outcomes, calls} = await runGoldSet({...deps, clients}, {
     ...settings, items: gold.items, baseline, judgeSystemPrompt: judgeSystemPrompt(rubric.criteria), judgeResponseFormat: deps.config.judgeResponseFormat,
   })
   const judge = judgeTally(outcomes, rubric.source)

@@ -1,4 +1,5 @@
 import type OpenAI from 'openai'
+import {LoopftError} from '../errors.js'
 import pLimit from 'p-limit'
 import type {Sql} from '../db/connection.js'
 import {cachedAnswerer, type Answer} from './answers.js'
@@ -33,7 +34,7 @@ export interface GoldRun {
  * calls in flight finish (and are cached), then the failure is thrown: a re-run
  * resumes from the cache, and no call outlives this function.
  */
-export async function runGoldSet(deps: {sql: Sql; openai: OpenAI; onProgress?: (progress: {done: number; total: number}) => void}, options: GoldRunOptions): Promise<GoldRun> {
+export async function runGoldSet(deps: {sql: Sql; openai?: OpenAI; clients?: Partial<Record<'candidate' | 'baseline' | 'judge', OpenAI>>; onProgress?: (progress: {done: number; total: number}) => void}, options: GoldRunOptions): Promise<GoldRun> {
   const limit = pLimit({concurrency: options.concurrency, rejectOnClear: true})
   const calls = {made: 0, cached: 0}
   const tasks: Promise<unknown>[] = []
@@ -53,8 +54,15 @@ export async function runGoldSet(deps: {sql: Sql; openai: OpenAI; onProgress?: (
     calls[result.cached ? 'cached' : 'made'] += 1
     return result
   }
-  const answer = cachedAnswerer(deps, {temperature: 0, seed: options.seed, maxCompletionTokens: options.maxCompletionTokens})
-  const judgeAnswer = cachedAnswerer(deps, {
+  const on = (role: 'candidate' | 'baseline' | 'judge') => {
+    const openai = deps.clients?.[role] ?? deps.openai
+    if (openai === undefined) throw new LoopftError('CONFIG_INVALID', `no chat client for the ${role}`, {suggestion: 'set the key of its provider (OPENAI_API_KEY, NEBIUS_API_KEY, …)'})
+    return {sql: deps.sql, openai}
+  }
+  const answerParams = {temperature: 0 as const, seed: options.seed, maxCompletionTokens: options.maxCompletionTokens}
+  const answerCandidate = cachedAnswerer(on('candidate'), answerParams)
+  const answerBaseline = cachedAnswerer(on('baseline'), answerParams)
+  const judgeAnswer = cachedAnswerer(on('judge'), {
     temperature: 0, seed: options.seed, maxCompletionTokens: options.judgeMaxCompletionTokens,
     ...(options.judgeResponseFormat === 'json_schema' ? {responseFormat: JUDGE_RESPONSE_FORMAT} : {}),
   }, {cacheIf: (reply) => parseVerdict(reply) !== null})
@@ -64,7 +72,7 @@ export async function runGoldSet(deps: {sql: Sql; openai: OpenAI; onProgress?: (
   const total = options.items.length
   deps.onProgress?.({done, total})
   const settled = await Promise.allSettled(options.items.map(async (item): Promise<ItemOutcome> => {
-    const [candidate, baseline] = await Promise.all([track(() => answer(options.candidate, item.messages)), track(() => answer(options.baseline, item.messages))])
+    const [candidate, baseline] = await Promise.all([track(() => answerCandidate(options.candidate, item.messages)), track(() => answerBaseline(options.baseline, item.messages))])
     const judgement = await judgePair(ask, item, candidate.content, baseline.content, options.judgeSystemPrompt)
     deps.onProgress?.({done: ++done, total})
     return {item, candidate, baseline, judgement}

@@ -3,9 +3,12 @@ import {loadCatalogOverrides} from '../training/model-catalog.js'
 import type {LoopftConfig} from '../config.js'
 import type {CycleSteps} from './cycle.js'
 import type {Database} from '../db/connection.js'
+import {evaluationClients} from '../evaluation/clients.js'
 import {evaluateCandidate} from '../evaluation/evaluate.js'
+import {stopDeploymentsOf} from '../serving/deploy.js'
 import {promoteModel} from '../serving/promote.js'
 import type {TrainingProvider} from '../training/provider.js'
+import {createChatClient} from '../training/providers.js'
 import {startFineTune} from '../training/tune.js'
 import {watchFineTuneJob} from '../training/watch.js'
 import {checkBeforeSpending} from './preflight.js'
@@ -40,11 +43,13 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       return {model: result.fineTunedModel}
     },
     async evaluate(candidate) {
-      const result = await evaluateCandidate({sql: db.sql, openai: input.openai, config}, {candidate})
+      const result = await evaluateCandidate({sql: db.sql, openai: input.openai, clients: evaluationClients(db.sql, config), config}, {candidate})
+      // A candidate that failed the gate will not serve: stop what it costs by the minute.
+      if (result.verdict === 'fail') await stopDeploymentsOf({sql: db.sql, provider: input.provider}, candidate)
       return {evaluationId: result.evaluationId, verdict: result.verdict, baseline: result.baseline, difference: result.gate.difference}
     },
     async promote(candidate, reason) {
-      const change = await promoteModel({sql: db.sql, openai: input.openai, textModel: config.textModel.model, catalog}, {model: candidate, reason, actor: config.actor})
+      const change = await promoteModel({sql: db.sql, openai: input.openai, clientFor: (provider) => createChatClient(config, provider), textModel: config.textModel.model, catalog}, {model: candidate, reason, actor: config.actor})
       return {message: change.message}
     },
   }

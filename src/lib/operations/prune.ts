@@ -6,11 +6,14 @@ import {withRunLock} from '../db/run-locks.js'
 import {protectedModels} from '../serving/model-protections.js'
 import {setModelStatus} from '../serving/registry.js'
 import {deleteApiFile, ignoreMissing, type ApiCleaner} from './provider-cleanup.js'
+import {listRunningDeployments, type DeploymentRecord} from '../serving/deploy.js'
 
 export interface PruneDeps {
   db: Database
   /** Needed only when the plan deletes models or files; a missing model or file counts as deleted. */
   api?: ApiCleaner
+  /** Stops a deployment at its own provider (it may differ from the one --provider names); needed only when the plan stops some. */
+  stopDeployment?: (deployment: DeploymentRecord) => Promise<void>
   outDir: string
   archiveDir: string
   now?: Date
@@ -40,10 +43,12 @@ export interface PrunePlan {
   archive: ArchiveCandidate[]
   /** Examples export quarantined longer ago than the archive age: their rows are deleted. */
   quarantine: {recordedBefore: string; examples: number}
+  /** Deployments billed by time whose model nothing serves, rolls back to or evaluates: stopped. */
+  deployments: DeploymentRecord[]
 }
 
 export interface PruneFailure {
-  kind: 'model' | 'file' | 'archive'
+  kind: 'model' | 'file' | 'archive' | 'deployment'
   item: string
   code: string
   message: string
@@ -56,6 +61,7 @@ export interface PruneReport {
   deletedFiles: string[]
   archived: ArchivedFile[]
   quarantinedDeleted: number
+  stoppedDeployments: string[]
   /** Planned models protected by the time the work ran (e.g. promoted meanwhile). */
   skipped: Array<{name: string; reason: string}>
   failures: PruneFailure[]
@@ -81,7 +87,14 @@ export async function planPrune(deps: PruneDeps, options: PruneOptions): Promise
     files: [...new Set([...(await filesOf(deps.db, await deletedModelNames(deps.db))).values()].flat())],
     archive: await findArchivable(deps, {olderThanMs: options.archiveOlderThanMs, now}),
     quarantine: {recordedBefore: quarantineBefore.toISOString(), examples: quarantined},
+    deployments: await idleDeployments(deps.db, protections),
   }
+}
+
+/** Running deployments that bill by time and whose model is neither protected nor a candidate still waiting for its evaluation. */
+async function idleDeployments(db: Database, protections: Map<string, string>): Promise<DeploymentRecord[]> {
+  const awaiting = new Set((await db.sql<{name: string}[]>`select name from loopft_models where status = 'candidate' and evaluation is null`).map((row) => row.name))
+  return (await listRunningDeployments(db.sql)).filter((deployment) => deployment.costPerDayUsd !== null && !protections.has(deployment.model) && !awaiting.has(deployment.model))
 }
 
 /**
@@ -93,7 +106,7 @@ export async function planPrune(deps: PruneDeps, options: PruneOptions): Promise
  */
 export async function executePrune(deps: PruneDeps, plan: PrunePlan): Promise<PruneReport> {
   return withRunLock(deps.db, 'prune', async () => {
-    const report: PruneReport = {dryRun: false, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, skipped: [], failures: []}
+    const report: PruneReport = {dryRun: false, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, stoppedDeployments: [], skipped: [], failures: []}
     const protections = await protectedModels(deps.db.sql)
     const api = plan.models.length + plan.files.length > 0 ? requireApi(deps) : undefined
     for (const model of plan.models) {
@@ -112,6 +125,15 @@ export async function executePrune(deps: PruneDeps, plan: PrunePlan): Promise<Pr
     for (const fileId of files) {
       if (await attempt(report, 'file', fileId, () => deleteApiFile(deps.db, api as ApiCleaner, fileId, 'prune'))) report.deletedFiles.push(fileId)
     }
+    const stillIdle = new Set((await idleDeployments(deps.db, protections)).map((deployment) => deployment.id))
+    for (const deployment of plan.deployments) {
+      if (!stillIdle.has(deployment.id)) {
+        report.skipped.push({name: deployment.model, reason: 'its deployment is in use again'})
+        continue
+      }
+      const stop = requireStopper(deps)
+      if (await attempt(report, 'deployment', deployment.model, () => stop(deployment))) report.stoppedDeployments.push(deployment.model)
+    }
     if (plan.archive.length > 0) {
       await withRunLock(deps.db, 'export', async () => {
         for (const candidate of plan.archive) {
@@ -129,7 +151,7 @@ export async function executePrune(deps: PruneDeps, plan: PrunePlan): Promise<Pr
 }
 
 export function dryRunReport(plan: PrunePlan): PruneReport {
-  return {dryRun: true, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, skipped: [], failures: []}
+  return {dryRun: true, plan, deletedModels: [], deletedFiles: [], archived: [], quarantinedDeleted: 0, stoppedDeployments: [], skipped: [], failures: []}
 }
 
 /** The failure for a report with failures: PARTIAL, carrying the report. */
@@ -168,6 +190,11 @@ async function deletedModelNames(db: Database): Promise<string[]> {
 function requireApi(deps: PruneDeps): ApiCleaner {
   if (deps.api === undefined) throw new LoopftError('CONFIG_INVALID', 'deleting models and files needs the provider API', {suggestion: 'set OPENAI_API_KEY (and OPENAI_BASE_URL)'})
   return deps.api
+}
+
+function requireStopper(deps: PruneDeps): NonNullable<PruneDeps['stopDeployment']> {
+  if (deps.stopDeployment === undefined) throw new LoopftError('CONFIG_INVALID', 'stopping deployments needs their provider API', {suggestion: 'set the provider\'s <NAME>_API_KEY (see docs/providers.md)'})
+  return deps.stopDeployment
 }
 
 async function attempt(report: PruneReport, kind: PruneFailure['kind'], item: string, work: () => Promise<void>): Promise<boolean> {

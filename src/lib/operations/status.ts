@@ -2,6 +2,7 @@ import {recentCycles, type CycleRow} from './cycle-state.js'
 import type {Sql} from '../db/connection.js'
 import {recentRuns, type ExportRunRecord} from '../export/ledger.js'
 import {readQuarantineRate, type QuarantineRate} from '../export/quarantine-ledger.js'
+import {listRunningDeployments, type DeploymentRecord} from '../serving/deploy.js'
 import {listModels, type RegisteredModel} from '../serving/registry.js'
 import {readServingConfig, type ServingConfig} from '../runtime/serving-row.js'
 import {recentRecords, spentThisMonth, type TrainingRecord} from '../training/ledger.js'
@@ -13,6 +14,8 @@ export interface LoopStatus {
   jobs: TrainingRecord[]
   candidates: RegisteredModel[]
   cycles: CycleRow[]
+  /** Deployments that are starting or running; those billed by time carry their cost per day. */
+  deployments: DeploymentRecord[]
   serving: Pick<ServingConfig, 'model' | 'canary' | 'version'>
   cost: {spentThisMonthUsd: number; monthlyBudgetUsd: number | null}
 }
@@ -28,6 +31,7 @@ export async function readStatus(sql: Sql, options: {limit?: number; monthlyBudg
     jobs: await recentRecords(sql, limit),
     candidates: await listModels(sql, {statuses: ['candidate'], limit}),
     cycles: await recentCycles(sql, limit),
+    deployments: await listRunningDeployments(sql),
     serving: {model: serving.model, canary: serving.canary, version: serving.version},
     cost: {spentThisMonthUsd: await spentThisMonth(sql, now), monthlyBudgetUsd: options.monthlyBudgetUsd ?? null},
   }

@@ -6,7 +6,7 @@ import {lazySql, type AnySql} from './lazy-sql.js'
 import {createDefaultModels} from './default-models.js'
 import type {ModelTarget, ShutdownDate} from './model-target.js'
 import {createRefresher} from './refresh.js'
-import {selectFrom, type ModelSelection, type RoutableRequest} from './selection.js'
+import {selectFrom, selectTarget, splitProvider, type ModelSelection, type RoutableRequest} from './selection.js'
 import type {ServingConfig} from './serving-row.js'
 
 export type RouterSql = AnySql
@@ -34,13 +34,19 @@ export interface RouterOptions {
 export interface RouterEvents {
   /** The serving row changed (promotion, canary, rollback). */
   swap: {from: ServingConfig; to: ServingConfig}
-  /** A promoted or canary model answered 404 model_not_found; the request was retried on the text model. */
-  fallback: {from: string; to: string; error: unknown}
+  /** A promoted or canary model answered 404 model_not_found; the request was retried on the default text model (perhaps at another provider). */
+  fallback: {from: string; to: string; fromProvider: string; toProvider: string; error: unknown}
   /** Reading the serving row or listening failed; the router keeps serving the last known model and retries. */
   error: {error: unknown; during: 'refresh' | 'listen'}
 }
 
 export type RouterChatParams = Omit<ChatCompletionCreateParamsNonStreaming, 'model'>
+
+/** What router.chat calls: the openai SDK's client, or any client with its chat.completions.create (each provider's is OpenAI-compatible). */
+export type ChatClient = Pick<OpenAI, 'chat'>
+
+/** One client per provider the serving row may name, e.g. `{openai, nebius}`; loopft's createChatClients builds it from the environment. */
+export type ChatClients = Partial<Record<'openai' | 'azure' | 'nebius' | 'together', ChatClient>>
 
 export interface RoutedCompletion extends ModelSelection {
   completion: ChatCompletion
@@ -53,8 +59,12 @@ export interface Router {
   ready(): Promise<void>
   /** Synchronous, no I/O, never throws. */
   selectModel(request?: RoutableRequest): ModelSelection
-  /** chat.completions.create with the selected model; one retry on the text model if that model is gone. */
-  chat(openai: OpenAI, params: RouterChatParams, request?: Omit<RoutableRequest, 'messages'>): Promise<RoutedCompletion>
+  /**
+   * chat.completions.create with the selected model on its provider's client
+   * (one client serves every provider when you pass a single one); one retry on
+   * the default text model, at its provider, if the selected model is gone.
+   */
+  chat(clients: ChatClient | ChatClients, params: RouterChatParams, request?: Omit<RoutableRequest, 'messages'>): Promise<RoutedCompletion>
   /** The serving row as last read. */
   readonly serving: ServingConfig
   on<E extends keyof RouterEvents>(event: E, listener: (payload: RouterEvents[E]) => void): () => void
@@ -74,6 +84,9 @@ export interface Router {
  * router.on('swap', ({to}) => console.log('now serving', to.model, 'config', to.version))
  * const {completion, model, reason} = await router.chat(new OpenAI(), {messages}, {conversationId})
  * console.log(model, reason.rule) // e.g. "ft:gpt-4o-mini-2024-07-18:acme::abc123 promoted"
+ * // Models on several providers: one client each (createChatClients from 'loopft' builds them from the environment).
+ * const routed = await router.chat({openai: new OpenAI(), nebius: new OpenAI({baseURL: NEBIUS_BASE_URL, apiKey: NEBIUS_API_KEY})}, {messages})
+ * console.log(routed.provider, routed.model) // e.g. "nebius meta-llama/Meta-Llama-3.1-8B-Instruct-LoRa:support-ab12"
  */
 export function createRouter(target: RouterTarget, options: RouterOptions = {}): Router {
   const defaultModels = createDefaultModels({...options, settings: readRouterSettings(options.env)})
@@ -82,10 +95,12 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
   const events = createEmitter<RouterEvents>()
   const refresher = createRefresher(sql, events, {pollIntervalMs, listen: options.listen ?? true})
 
-  /** Where a request goes when its model is gone: the override, else the default text model in force. */
-  const fallbackModel = (): string => {
+  /** Where a request goes when its model is gone: the override, else the default text model in force, each at its provider. */
+  const fallback = (configVersion: number): ModelSelection => {
     const defaults = defaultModels.current()
-    return defaults.override !== null && !defaultModels.isRetired(defaults.override) ? defaults.override : defaults.textModel.model
+    if (defaults.override === null || defaultModels.isRetired(defaults.override)) return selectTarget(defaults.textModel, 'default', configVersion)
+    const {provider, model} = splitProvider(defaults.override)
+    return {model, provider: provider ?? 'openai', reason: {rule: 'override', configVersion}}
   }
 
   const selectModel = (request: RoutableRequest = {}): ModelSelection => {
@@ -94,27 +109,27 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
       const defaults = defaultModels.current()
       const selection = selectFrom(refresher.serving, defaults, request)
       const isChosenByLoopft = selection.reason.rule === 'override' || selection.reason.rule === 'canary' || selection.reason.rule === 'promoted'
-      if (!isChosenByLoopft || !defaultModels.isRetired(selection.model)) return selection
-      return {model: defaults.textModel.model, reason: {rule: 'retired', configVersion, retiredModel: selection.model}}
+      if (!isChosenByLoopft || !defaultModels.isRetired(`${selection.provider}:${selection.model}`)) return selection
+      return {...selectTarget(defaults.textModel, 'retired', configVersion), reason: {rule: 'retired', configVersion, retiredModel: selection.model}}
     } catch {
-      return {model: fallbackModel(), reason: {rule: 'default', configVersion}}
+      return fallback(configVersion)
     }
   }
 
   return {
     ready: () => refresher.firstRead,
     selectModel,
-    async chat(openai, params, request = {}) {
+    async chat(clients, params, request = {}) {
       const selection = selectModel({...request, messages: params.messages})
       try {
-        return {...selection, completion: await openai.chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
+        return {...selection, completion: await clientFor(clients, selection.provider).chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
       } catch (error) {
         const isServedByLoopft = selection.reason.rule === 'promoted' || selection.reason.rule === 'canary'
-        const fallback = fallbackModel()
-        if (!isServedByLoopft || !isModelGone(error) || selection.model === fallback) throw error
-        events.emit('fallback', {from: selection.model, to: fallback, error})
-        const completion = await openai.chat.completions.create({...params, model: fallback})
-        return {model: fallback, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
+        const to = fallback(selection.reason.configVersion)
+        if (!isServedByLoopft || !isModelGone(error) || (selection.model === to.model && selection.provider === to.provider)) throw error
+        events.emit('fallback', {from: selection.model, to: to.model, fromProvider: selection.provider, toProvider: to.provider, error})
+        const completion = await clientFor(clients, to.provider).chat.completions.create({...params, model: to.model})
+        return {...to, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
       }
     },
     get serving() {
@@ -129,6 +144,14 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
 }
 
 /** 404 with code model_not_found, from the SDK's NotFoundError (duck-typed: the router does not load openai). */
+/** The client of `provider`: a single client serves every provider; a map must hold the one asked for. */
+function clientFor(clients: ChatClient | ChatClients, provider: string): ChatClient {
+  if (typeof (clients as ChatClient).chat?.completions?.create === 'function') return clients as ChatClient
+  const client = (clients as Record<string, ChatClient | undefined>)[provider]
+  if (client === undefined) throw new Error(`loopft router: no chat client for provider "${provider}"; pass one in the clients map (createChatClients builds them from the environment)`)
+  return client
+}
+
 function isModelGone(error: unknown): boolean {
   const candidate = error as {status?: unknown; code?: unknown} | null
   return candidate?.status === 404 && candidate.code === 'model_not_found'

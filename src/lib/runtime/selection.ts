@@ -1,12 +1,30 @@
-import type {ModelTarget} from './model-target.js'
+import {PROVIDER_NAMES, type ModelTarget} from './model-target.js'
 import type {ServingConfig} from './serving-row.js'
 
 /** 'retired': the override, canary or promoted model is past its shutdown date, so the default text model serves. */
 export type SelectionRule = 'vision' | 'canary' | 'promoted' | 'default' | 'override' | 'retired'
 
-/** Which model serves a request, and why (log it with the request). */
+/** The providers loopft serves on; a name may carry one (`nebius:meta-llama/…`). */
+export type ProviderName = 'openai' | 'azure' | 'nebius' | 'together'
+
+/** `nebius:meta-llama/…` names its provider; any other name (`ft:gpt-4o-mini:…`, `gpt-4o`) names none. */
+export function splitProvider(model: string): {provider: ProviderName | null; model: string} {
+  const colon = model.indexOf(':')
+  const prefix = model.slice(0, colon)
+  return colon > 0 && PROVIDER_NAMES.includes(prefix) ? {provider: prefix as ProviderName, model: model.slice(colon + 1)} : {provider: null, model}
+}
+
+/** A registry row's provider as a client name: rows written before providers were named say 'azure-openai' or 'openai-compatible' (OpenAI's routes on another base URL). */
+export function asProviderName(name: string | null | undefined): ProviderName {
+  if (name === 'azure-openai') return 'azure'
+  return PROVIDER_NAMES.includes(name ?? '') ? name as ProviderName : 'openai'
+}
+
+/** Which model serves a request, where, and why (log it with the request). */
 export interface ModelSelection {
   model: string
+  /** The client that serves it: `openai`, `azure`, `nebius` or `together`. */
+  provider: string
   reason: {rule: SelectionRule; configVersion: number; retiredModel?: string}
 }
 
@@ -58,15 +76,25 @@ export function canaryBucket(id: string): number {
   return (hash >>> 0) % BUCKETS
 }
 
-/** The selection rules, in order: vision, override, canary share, promoted, default. */
+/** A default (a model at a provider) as a selection. */
+export function selectTarget(target: ModelTarget, rule: SelectionRule, configVersion: number): ModelSelection {
+  return {model: target.model, provider: target.provider, reason: {rule, configVersion}}
+}
+
+/** The selection rules, in order: vision, override, canary share, promoted, default. Each slot of the serving row names its provider (absent = OpenAI). */
 export function selectFrom(serving: ServingConfig, defaults: SelectionDefaults, request: RoutableRequest): ModelSelection {
   const configVersion = serving.version
-  if (isVisionRequest(request)) return {model: defaults.visionModel.model, reason: {rule: 'vision', configVersion}}
-  if (defaults.override !== null) return {model: defaults.override, reason: {rule: 'override', configVersion}}
+  if (isVisionRequest(request)) {
+    return serving.vision === undefined ? selectTarget(defaults.visionModel, 'vision', configVersion) : {model: serving.vision.model, provider: serving.vision.provider ?? 'openai', reason: {rule: 'vision', configVersion}}
+  }
+  if (defaults.override !== null) {
+    const {provider, model} = splitProvider(defaults.override)
+    return {model, provider: provider ?? 'openai', reason: {rule: 'override', configVersion}}
+  }
   const stickyId = request.conversationId ?? request.userId
   if (serving.canary !== null && typeof stickyId === 'string' && canaryBucket(stickyId) < serving.canary.percent * (BUCKETS / 100)) {
-    return {model: serving.canary.model, reason: {rule: 'canary', configVersion}}
+    return {model: serving.canary.model, provider: serving.canary.provider ?? 'openai', reason: {rule: 'canary', configVersion}}
   }
-  if (serving.model !== null) return {model: serving.model, reason: {rule: 'promoted', configVersion}}
-  return {model: defaults.textModel.model, reason: {rule: 'default', configVersion}}
+  if (serving.model !== null) return {model: serving.model, provider: serving.provider ?? 'openai', reason: {rule: 'promoted', configVersion}}
+  return selectTarget(defaults.textModel, 'default', configVersion)
 }

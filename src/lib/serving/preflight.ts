@@ -33,9 +33,9 @@ export function checkGate(model: RegisteredModel | undefined, name: string, opti
  * Proves the model answers with the app's own key and base URL: retrieve it,
  * then one tiny chat completion. A 404 means this key cannot use the model.
  */
-export async function checkReachable(openai: OpenAI, model: string): Promise<void> {
+export async function checkReachable(openai: OpenAI, model: string, options: {retrieve?: boolean} = {}): Promise<void> {
   try {
-    await openai.models.retrieve(model)
+    if (options.retrieve ?? true) await openai.models.retrieve(model)
     await openai.chat.completions.create({model, messages: [{role: 'user', content: 'Reply with OK.'}], max_completion_tokens: 5})
   } catch (error) {
     const translated = toLoopftError(error)

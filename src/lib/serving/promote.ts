@@ -8,11 +8,14 @@ import {readServingConfig, SERVING_CHANNEL, SERVING_KEY, toServingConfig, type S
 import {DEFAULT_PROVIDER} from '../runtime/model-target.js'
 import type {CatalogOverrides} from '../training/model-catalog.js'
 import {assertNotRetired} from '../training/model-retirement.js'
+import {asProviderName, splitProvider, type ProviderName} from '../runtime/selection.js'
 
 export interface ServingDeps {
   sql: Sql
-  /** Built from the chat app's own key and base URL: preflight proves the model answers with them. */
-  openai: OpenAI
+  /** Built from the chat app's own key and base URL: preflight proves the model answers with them. Absent when OpenAI is not used. */
+  openai?: OpenAI
+  /** The chat client of another provider, for models served elsewhere (default: openai for every provider). */
+  clientFor?: (provider: ProviderName) => Promise<OpenAI>
   /** The default text model (LOOPFT_DEFAULT_TEXT_MODEL): what serves when nothing is promoted. */
   textModel: string
   /** Shutdown dates come from the catalog (LOOPFT_PRICES_FILE overrides). */
@@ -74,9 +77,11 @@ export interface RollbackOptions {
 export async function promoteModel(deps: ServingDeps, options: PromoteOptions): Promise<ServingChange> {
   const percent = checkCanaryPercent(options.canaryPercent)
   const current = await readServingConfig(deps.sql)
+  const served = await servedModel(deps.sql, options.model)
+  const {provider: _provider, ...unserved} = current
   const next: Omit<ServingConfig, 'version'> = percent === null
-    ? {model: options.model, canary: null}
-    : {model: current.model, canary: {model: options.model, percent}}
+    ? {...unserved, ...served, canary: null}
+    : {...current, canary: {...served, percent}}
   const plan: ServingPlan = {action: percent === null ? 'promote' : 'canary', from: current.model ?? deps.textModel, to: options.model, canaryPercent: percent}
   const isServingEveryone = current.model === options.model && current.canary === null
   if (isServingEveryone || isSame(current, next)) {
@@ -85,7 +90,7 @@ export async function promoteModel(deps: ServingDeps, options: PromoteOptions): 
   const registered = await findModel(deps.sql, options.model)
   checkNotRetired(deps, options.model, registered)
   const forced = checkGate(registered, options.model, options)
-  await checkReachable(deps.openai, options.model)
+  await checkReachableAt(deps, served)
   return commit(deps, plan, next, current.version, {...options, forced, fromModel: current.model})
 }
 
@@ -99,7 +104,7 @@ export async function rollbackModel(deps: ServingDeps, options: RollbackOptions)
   const from = current.model ?? deps.textModel
   if (options.to === undefined && current.canary !== null) {
     const plan: ServingPlan = {action: 'abort-canary', from: current.canary.model, to: from, canaryPercent: null}
-    return commit(deps, plan, {model: current.model, canary: null}, current.version, {...options, forced: null, fromModel: current.canary.model})
+    return commit(deps, plan, {...current, canary: null}, current.version, {...options, forced: null, fromModel: current.canary.model})
   }
   const target = options.to ?? (await previouslyServedModel(deps.sql))
   const plan: ServingPlan = {action: 'rollback', from, to: target ?? deps.textModel, canaryPercent: null}
@@ -107,11 +112,26 @@ export async function rollbackModel(deps: ServingDeps, options: RollbackOptions)
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves; nothing changed`}
   }
   if (options.to !== undefined) await checkServedBefore(deps, options.to)
-  if (target !== null) {
-    checkNotRetired(deps, target, await findModel(deps.sql, target))
-    await checkReachable(deps.openai, target)
-  }
-  return commit(deps, plan, {model: target, canary: null}, current.version, {...options, forced: null, fromModel: current.model})
+  if (target !== null) checkNotRetired(deps, target, await findModel(deps.sql, target))
+  const served = target === null ? {model: null} : await servedModel(deps.sql, target)
+  if (served.model !== null) await checkReachableAt(deps, served as {model: string; provider?: string})
+  const {provider: _provider, ...unserved} = current
+  return commit(deps, plan, {...unserved, ...served, canary: null}, current.version, {...options, forced: null, fromModel: current.model})
+}
+
+/** Where a model is served: the registry's provider for a model loopft trained, else the one its name carries, else OpenAI (absent in the row). */
+async function servedModel(sql: Sql, name: string): Promise<{model: string; provider?: string}> {
+  const registered = await findModel(sql, name)
+  const {provider, model} = registered === undefined ? splitProvider(name) : {provider: asProviderName(registered.provider), model: name}
+  return provider === null || provider === 'openai' ? {model} : {model, provider}
+}
+
+/** Preflight at the model's own provider; only OpenAI's routes are known to list fine-tunes by id, so elsewhere the chat alone proves it. */
+async function checkReachableAt(deps: ServingDeps, served: {model: string; provider?: string}): Promise<void> {
+  const provider = (served.provider ?? 'openai') as ProviderName
+  const client = provider === 'openai' || deps.clientFor === undefined ? deps.openai : await deps.clientFor(provider)
+  if (client === undefined) throw new LoopftError('CONFIG_INVALID', `no chat client for ${provider}, where ${served.model} is served`, {suggestion: 'set OPENAI_API_KEY (the chat app\'s own)'})
+  await checkReachable(client, served.model, {retrieve: provider === 'openai' || provider === 'azure'})
 }
 
 async function commit(
@@ -136,7 +156,8 @@ async function commit(
       throw new LoopftError('CONFLICT', 'the serving config changed during this command; nothing was done', {suggestion: 'check loopft history, then run it again'})
     }
     const version = expectedVersion + 1
-    await tx`update loopft_config set value = ${tx.json(next as never)}, version = ${version}, updated_at = now(), updated_by = ${options.actor} where key = ${SERVING_KEY}`
+    const {version: _version, ...value} = next as ServingConfig
+    await tx`update loopft_config set value = ${tx.json(value as never)}, version = ${version}, updated_at = now(), updated_by = ${options.actor} where key = ${SERVING_KEY}`
     await tx`
       insert into loopft_promotions (action, from_model, to_model, canary_percent, reason, actor, config_version)
       values (${plan.action}, ${options.fromModel}, ${plan.to}, ${plan.canaryPercent}, ${options.reason ?? null}, ${options.actor}, ${version})`
@@ -170,7 +191,8 @@ function checkCanaryPercent(percent: number | undefined): number | null {
 }
 
 function isSame(current: ServingConfig, next: Omit<ServingConfig, 'version'>): boolean {
-  return current.model === next.model && current.canary?.model === next.canary?.model && current.canary?.percent === next.canary?.percent
+  return current.model === next.model && current.provider === next.provider && current.canary?.model === next.canary?.model && current.canary?.percent === next.canary?.percent
+    && current.canary?.provider === next.canary?.provider
 }
 
 function describe(plan: ServingPlan): string {

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {countTextTokens} from './token-count.js'
+import {countTextTokens, TEMPLATE_TOKENS} from './token-count.js'
+import type {Tokenizer} from './model-catalog.js'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {writeFileAtomic} from '../files.js'
@@ -33,7 +34,7 @@ const MAX_REPORTED_PROBLEMS = 5
  * token limit, and counts its training tokens. Throws INPUT_INVALID naming the
  * first lines at fault.
  */
-export function validateDataset(content: Buffer, options: {trainingContext: number; minExamples?: number; label?: string}): DatasetStats {
+export function validateDataset(content: Buffer, options: {trainingContext: number; minExamples?: number; label?: string; tokenizer?: Tokenizer}): DatasetStats {
   const label = options.label ?? 'dataset'
   const text = content.toString('utf8')
   const problems: string[] = []
@@ -42,7 +43,7 @@ export function validateDataset(content: Buffer, options: {trainingContext: numb
   let tokensPerEpoch = 0
   let maxExampleTokens = 0
   lines.forEach((line, index) => {
-    const result = checkExample(line)
+    const result = checkExample(line, options.tokenizer ?? 'o200k')
     if (typeof result === 'string') {
       problems.push(`line ${index + 1}: ${result}`)
       return
@@ -72,7 +73,7 @@ function splitLines(text: string): string[] {
 }
 
 /** Tokens of one valid example, or why it is invalid. */
-function checkExample(line: string): number | string {
+function checkExample(line: string, tokenizer: Tokenizer): number | string {
   if (line.trim() === '') return 'blank line'
   let example: unknown
   try {
@@ -91,7 +92,7 @@ function checkExample(line: string): number | string {
     if (problem !== undefined) return `message ${index + 1}: ${problem}`
   }
   if (!messages.some((message) => message.role === 'assistant')) return 'no assistant message'
-  return exampleTokens(messages, record)
+  return exampleTokens(messages, record, tokenizer)
 }
 
 function checkMessage(message: unknown): string | undefined {
@@ -122,16 +123,17 @@ function isToolCall(call: unknown): boolean {
 }
 
 /** The cookbook's count: 3 per example, 3 per message, every value (role included), 1 per name, plus tool definitions. */
-function exampleTokens(messages: Record<string, unknown>[], example: Record<string, unknown>): number {
-  let tokens = 3
+function exampleTokens(messages: Record<string, unknown>[], example: Record<string, unknown>, tokenizer: Tokenizer): number {
+  const template = TEMPLATE_TOKENS[tokenizer]
+  let tokens = template.perExample
   for (const message of messages) {
-    tokens += 3
+    tokens += template.perMessage
     for (const [key, value] of Object.entries(message)) {
       if (key === 'weight' || value === null || value === undefined) continue
-      tokens += countTextTokens(typeof value === 'string' ? value : textOf(value)) + (key === 'name' ? 1 : 0)
+      tokens += countTextTokens(typeof value === 'string' ? value : textOf(value), tokenizer) + (key === 'name' ? 1 : 0)
     }
   }
-  for (const key of ['tools', 'functions']) if (example[key] !== undefined) tokens += countTextTokens(JSON.stringify(example[key]))
+  for (const key of ['tools', 'functions']) if (example[key] !== undefined) tokens += countTextTokens(JSON.stringify(example[key]), tokenizer)
   return tokens
 }
 

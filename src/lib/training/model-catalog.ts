@@ -23,7 +23,15 @@ export interface ModelInfo {
   /** A shutdown date set in the overrides file, for the base and its fine-tunes at every provider; the dates per provider are in RETIREMENTS (getRetirement). */
   shutdownDate: string | null
   note?: string
+  /** Where this name trains and serves; absent = OpenAI (and Azure OpenAI). */
+  provider?: 'nebius' | 'together'
+  /** How training tokens are counted; absent = o200k (gpt-4o and gpt-4.1 families). */
+  tokenizer?: Tokenizer
+  /** Trained as a LoRA adapter (what Nebius serves per token and Together on an endpoint). */
+  lora?: boolean
 }
+
+export type Tokenizer = 'o200k' | 'llama3'
 
 export interface ProviderCutoff {
   /** ISO date after which the provider accepts no new fine-tuning jobs. */
@@ -44,6 +52,13 @@ const MODELS: readonly ModelInfo[] = [
   {name: 'gpt-4.1-mini-2025-04-14', trainable: true, trainingPerMillion: 5, trainingContext: 65_536, base: price(0.4, 1.6), fineTuned: price(0.8, 3.2), shutdownDate: null},
   {name: 'gpt-4.1-nano-2025-04-14', trainable: true, trainingPerMillion: 1.5, trainingContext: 32_768, base: price(0.1, 0.4), fineTuned: price(0.2, 0.8), shutdownDate: null},
   {name: 'gpt-3.5-turbo-0125', trainable: false, trainingPerMillion: 8, trainingContext: 16_385, base: price(0.5, 1.5), fineTuned: price(3, 6), shutdownDate: null, note: 'retired for new fine-tuning jobs'},
+  // Open models (docs/providers.md says where each figure comes from). Llama 3 counts with its own tokenizer.
+  {name: 'meta-llama/Meta-Llama-3.1-8B-Instruct', provider: 'nebius', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 0.4, trainingContext: 8_192,
+    base: price(0.02, 0.06), fineTuned: price(0.02, 0.06), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token after POST /v0/models; training price unconfirmed'},
+  {name: 'meta-llama/Llama-3.3-70B-Instruct', provider: 'nebius', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 2.8, trainingContext: 8_192,
+    base: price(0.13, 0.4), fineTuned: price(0.13, 0.4), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token; training price unconfirmed'},
+  {name: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', provider: 'together', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 0.48, trainingContext: 8_192,
+    base: price(0.18, 0.18), fineTuned: price(0, 0), shutdownDate: null, note: 'Together AI LoRA SFT up to 16B; fine-tunes serve on a dedicated endpoint billed per minute, not per token'},
 ]
 
 const ALIASES: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@ import OpenAI, {toFile} from 'openai'
 import type {FineTuningJob} from 'openai/resources/fine-tuning/jobs/jobs'
 import {LoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
-import type {Checkpoint, JobEvent, StepMetrics, TrainingJob, TrainingProvider, UploadedFile} from './provider.js'
+import {servedAsTrained, type Checkpoint, type Deployer, type JobEvent, type JobIntent, type StepMetrics, type TrainingJob, type TrainingProvider, type UploadedFile} from './provider.js'
 
 /** Which provider a base URL names; the catalog keys cut-off dates by it. */
 export function providerName(baseURL: string | undefined): string {
@@ -12,14 +12,32 @@ export function providerName(baseURL: string | undefined): string {
   return host.endsWith('.azure.com') ? 'azure-openai' : 'openai-compatible'
 }
 
+export interface OpenAIProviderOptions {
+  filePollMs?: number
+  /** Default: named by the base URL. */
+  name?: string
+  /** Default true (OpenAI); Nebius and Azure document no job metadata, so the suffix carries the intent. */
+  carriesMetadata?: boolean
+  /** How a fine-tune becomes callable; default: served as trained (OpenAI). */
+  deployer?: Deployer
+}
+
 /**
  * The training provider over the official SDK. Works with any base URL serving
- * OpenAI's files and fine-tuning routes. Neither uploads nor job creation are
- * retried by the SDK: tune looks up what a lost answer may have created first.
+ * OpenAI's files and fine-tuning routes (OpenAI, Azure OpenAI v1, Nebius Token
+ * Factory). Neither uploads nor job creation are retried by the SDK: tune looks
+ * up what a lost answer may have created first.
  */
-export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: number} = {}): TrainingProvider {
+export function createOpenAIProvider(client: OpenAI, options: OpenAIProviderOptions = {}): TrainingProvider {
+  const carriesMetadata = options.carriesMetadata ?? true
   return {
-    name: providerName(client.baseURL),
+    name: options.name ?? providerName(client.baseURL),
+    carriesMetadata,
+    ...(options.deployer ?? servedAsTrained),
+
+    smokeTest: (model) => call(async () => {
+      await client.chat.completions.create({model, messages: [{role: 'user', content: 'Reply with OK.'}], max_tokens: 5})
+    }),
 
     // Not retried by the SDK: a POST whose answer was lost may have stored the file, so tune looks it up before uploading again.
     uploadDataset: (content, {filename, expiresAfterSeconds}) => call(async () => toUploaded(await client.files.create({
@@ -46,18 +64,21 @@ export function createOpenAIProvider(client: OpenAI, options: {filePollMs?: numb
       training_file: request.trainingFileId,
       validation_file: request.validationFileId,
       suffix: request.suffix,
-      metadata: request.metadata,
-      method: {type: 'supervised', supervised: {hyperparameters: {n_epochs: request.nEpochs}}},
+      ...(carriesMetadata ? {metadata: request.metadata} : {}),
+      // Nebius takes LoRA as hyperparameters beside n_epochs (its API reference); OpenAI's types do not know them.
+      method: {type: 'supervised', supervised: {hyperparameters: {n_epochs: request.nEpochs, ...(request.lora === undefined ? {} : {lora: request.lora})} as {n_epochs: number}}},
     }, {maxRetries: 0})), refusalAsUnavailable),
 
     getJob: (jobId) => call(async () => toJob(await client.fineTuning.jobs.retrieve(jobId))),
 
-    findJobsByMetadata: (metadata, since) => call(async () => {
+    findJobs: (intent, since) => call(async () => {
       const found: TrainingJob[] = []
+      const lookup = carriesMetadata ? {loopft_key: intent.metadata.loopft_key, loopft_attempt: intent.metadata.loopft_attempt} : undefined
       // The filter is a hint (not every compatible server honours it): check each job too.
-      for await (const job of client.fineTuning.jobs.list({metadata, limit: 100})) {
+      for await (const job of client.fineTuning.jobs.list({...(lookup === undefined ? {} : {metadata: lookup}), limit: 100})) {
         if (job.created_at * 1000 < since.getTime()) break
-        if (Object.entries(metadata).every(([key, value]) => job.metadata?.[key] === value)) found.push(toJob(job))
+        const mapped = toJob(job)
+        if (lookup === undefined ? isJobOf(intent, mapped) : Object.entries(lookup).every(([key, value]) => job.metadata?.[key] === value)) found.push(mapped)
       }
       return found
     }),
@@ -148,13 +169,22 @@ function toJob(job: FineTuningJob): TrainingJob {
     model: job.model,
     createdAt: new Date(job.created_at * 1000),
     finishedAt: job.finished_at === null ? null : new Date(job.finished_at * 1000),
-    fineTunedModel: job.fine_tuned_model,
+    // Nebius names no fine-tuned model on a job: it becomes servable by POST /v0/models.
+    fineTunedModel: job.fine_tuned_model ?? null,
     trainedTokens: job.trained_tokens,
     error,
     resultFiles: job.result_files ?? [],
     hyperparameters: {...(job.method?.supervised?.hyperparameters ?? job.hyperparameters)},
     metadata: (job.metadata as Record<string, string> | null | undefined) ?? null,
+    // OpenAI echoes the suffix as user_provided_suffix, Nebius as suffix.
+    suffix: (job as {user_provided_suffix?: string | null; suffix?: string | null}).user_provided_suffix ?? (job as {suffix?: string | null}).suffix ?? null,
+    trainingFileId: job.training_file,
   }
+}
+
+/** Without metadata, a job belongs to an intent when it trains the intent's file under the intent's suffix (which holds the dataset hash and attempt). */
+export function isJobOf(intent: JobIntent, job: TrainingJob): boolean {
+  return job.trainingFileId === intent.trainingFileId && job.suffix !== null && job.suffix === intent.suffix
 }
 
 /** The results file is a CSV of per-step metrics; its exact columns vary, so keep every numeric one. */

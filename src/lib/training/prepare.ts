@@ -27,7 +27,7 @@ export interface PreparedData {
 
 export async function prepareDataset(sql: Sql, options: DatasetSource, model: ModelInfo, now: Date): Promise<PreparedData> {
   const source = await readSource(sql, options, now)
-  const limit = {trainingContext: model.trainingContext ?? Number.POSITIVE_INFINITY}
+  const limit = {trainingContext: model.trainingContext ?? Number.POSITIVE_INFINITY, tokenizer: model.tokenizer}
   const whole = validateDataset(source.content, limit)
   const datasetPath = source.path ?? path.join(options.outDir, 'datasets', `dataset-${now.toISOString().slice(0, 10)}-${whole.sha256.slice(0, 12)}.jsonl`)
   if (options.validationSplit === undefined) {

@@ -1,13 +1,32 @@
 import {createRequire} from 'node:module'
+import type {Tokenizer} from './model-catalog.js'
 
 // The o200k tables cost ~70 MB per thread: loaded on the first exact count
 // only (export needs one only for examples whose byte length nears the limit).
 const requireTokenizer = createRequire(import.meta.url)
-let tokenizer: ((text: string) => number) | undefined
+const counters: Partial<Record<Tokenizer, (text: string) => number>> = {}
 
-function countTokens(text: string): number {
-  tokenizer ??= (requireTokenizer('gpt-tokenizer/model/gpt-4o') as {countTokens: (text: string) => number}).countTokens
-  return tokenizer(text)
+/** Loads a tokenizer on first use: o200k from gpt-tokenizer, Llama 3's from llama3-tokenizer-js (its vocabulary baked in). */
+function counter(name: Tokenizer): (text: string) => number {
+  if (name === 'llama3') {
+    const llama3 = (requireTokenizer('llama3-tokenizer-js') as {default: {encode: (text: string, options: {bos: boolean; eos: boolean}) => number[]}}).default
+    return (counters.llama3 ??= (text) => llama3.encode(text, {bos: false, eos: false}).length)
+  }
+  return (counters.o200k ??= (requireTokenizer('gpt-tokenizer/model/gpt-4o') as {countTokens: (text: string) => number}).countTokens)
+}
+
+/**
+ * Tokens the chat template adds around the text. OpenAI's cookbook counts 3 per
+ * example and 3 per message; Llama 3's template adds <|begin_of_text|> once and,
+ * per message, <|start_header_id|>, <|end_header_id|>, the blank line and <|eot_id|>.
+ */
+export const TEMPLATE_TOKENS: Readonly<Record<Tokenizer, {perExample: number; perMessage: number}>> = {
+  o200k: {perExample: 3, perMessage: 3},
+  llama3: {perExample: 1, perMessage: 4},
+}
+
+function countTokens(text: string, tokenizer: Tokenizer): number {
+  return counter(tokenizer)(text)
 }
 
 export interface CountableMessage {
@@ -38,12 +57,12 @@ export function countExampleTokens(messages: readonly CountableMessage[]): numbe
 const LONG_RUN = /\S{512,}/g
 const PIECE = 256
 
-export function countTextTokens(text: string): number {
+export function countTextTokens(text: string, tokenizer: Tokenizer = 'o200k'): number {
   LONG_RUN.lastIndex = 0
-  if (!LONG_RUN.test(text)) return countTokens(text)
-  let total = countTokens(text.replace(LONG_RUN, ' '))
+  if (!LONG_RUN.test(text)) return countTokens(text, tokenizer)
+  let total = countTokens(text.replace(LONG_RUN, ' '), tokenizer)
   for (const [run] of text.matchAll(LONG_RUN)) {
-    for (let start = 0; start < run.length; start += PIECE) total += countTokens(run.slice(start, start + PIECE))
+    for (let start = 0; start < run.length; start += PIECE) total += countTokens(run.slice(start, start + PIECE), tokenizer)
   }
   return total
 }

@@ -93,7 +93,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
     const plan = planAttempt(previous, options.force)
     const spent = await spentThisMonth(deps.db.sql, now, plan.resume?.id)
     const budget = {maxCostUsd: options.maxCostUsd ?? null, monthlyBudgetUsd: options.monthlyBudgetUsd ?? null, spentThisMonthUsd: spent}
-    const suffix = plan.resume?.suffix ?? datedSuffix(options.suffix, now)
+    const suffix = plan.resume?.suffix ?? (deps.provider.carriesMetadata ? datedSuffix(options.suffix, now) : intentSuffix(options.suffix, data.whole.sha256, plan.attempt))
     if (!plan.skip) assertWithinBudget(estimatedCostUsd, budget)
     return {plan, budget, suffix, previous}
   }
@@ -122,7 +122,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
       })
     const uploaded = await ensureUploaded(deps, record, data)
     // A resumed attempt that got past uploading may have created a job whose answer was lost.
-    const {job, reconciled} = await ensureJob(deps, uploaded, plan.resume !== undefined && plan.resume.status !== 'uploading')
+    const {job, reconciled} = await ensureJob(deps, uploaded, model.lora, plan.resume !== undefined && plan.resume.status !== 'uploading')
     const final = await updateRecord(deps.db.sql, record.id, {jobId: job.id, status: job.status, hyperparameters: job.hyperparameters, error: null})
     return {...base, outcome: reconciled ? 'reconciled' : 'created', reason: null, suffix, budget, record: final}
   })
@@ -165,6 +165,15 @@ function assertWithinBudget(estimate: number, budget: TuneResult['budget']): voi
 function datedSuffix(name: string | undefined, now: Date): string {
   const date = now.toISOString().slice(0, 10).replaceAll('-', '')
   return `${(name ?? 'loopft').slice(0, 55)}-${date}`
+}
+
+/**
+ * `<name>-<dataset sha256, 12 hex>-a<attempt>` for providers whose jobs carry
+ * no metadata: listing jobs finds the one of an attempt whose answer was lost.
+ * Together allows 40 characters.
+ */
+function intentSuffix(name: string | undefined, datasetSha: string, attempt: number): string {
+  return `${(name ?? 'loopft').slice(0, 20)}-${datasetSha.slice(0, 12)}-a${attempt}`
 }
 
 function jobMetadata(key: string, attempt: number, datasetSha: string, exportRunIds: number[], version: string): Record<string, string> {
@@ -230,20 +239,20 @@ async function uploadOnce(deps: TuneDeps, content: Buffer, filename: string, siz
 }
 
 /** Creates the job at most once: before every retry (and when resuming) it looks for a job created by an attempt whose answer was lost. */
-async function ensureJob(deps: TuneDeps, record: TrainingRecord, lookFirst: boolean): Promise<{job: TrainingJob; reconciled: boolean}> {
+async function ensureJob(deps: TuneDeps, record: TrainingRecord, lora: boolean | undefined, lookFirst: boolean): Promise<{job: TrainingJob; reconciled: boolean}> {
   const since = new Date(record.createdAt.getTime() - LOOKUP_MARGIN_MS)
-  const lookup = {loopft_key: record.metadata.loopft_key, loopft_attempt: record.metadata.loopft_attempt}
+  const intent = {metadata: record.metadata, suffix: record.suffix, trainingFileId: record.trainingFileId!}
   for (let round = 0; ; round += 1) {
     try {
       if (round > 0 || lookFirst) {
         deps.onProgress?.('looking for a job created by an earlier attempt')
-        const [existing] = (await deps.provider.findJobsByMetadata(lookup, since)).reverse()
+        const [existing] = (await deps.provider.findJobs(intent, since)).reverse()
         if (existing !== undefined) return {job: existing, reconciled: true}
       }
       deps.onProgress?.(`creating the fine-tuning job on ${record.baseModel}`)
       const job = await deps.provider.createJob({
         baseModel: record.baseModel, trainingFileId: record.trainingFileId!, validationFileId: record.validationFileId,
-        suffix: record.suffix, nEpochs: record.nEpochs, metadata: record.metadata,
+        suffix: record.suffix, nEpochs: record.nEpochs, metadata: record.metadata, lora,
       })
       return {job, reconciled: false}
     } catch (error) {

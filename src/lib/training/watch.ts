@@ -5,7 +5,8 @@ import {LoopftError} from '../errors.js'
 import {registerCandidate, type RegisteredModel} from '../serving/registry.js'
 import {saveStepMetrics, seenEventIds, stepMetricsSummary, takeNewEvents} from './job-log.js'
 import {findRecordByJob, latestJobRecord, updateRecord, type TrainingRecord} from './ledger.js'
-import {isTransient, type JobEvent, type JobStatus, type TrainingJob, type TrainingProvider} from './provider.js'
+import {isTransient, type Deployment, type JobEvent, type JobStatus, type TrainingJob, type TrainingProvider} from './provider.js'
+import {deployJob} from '../serving/deploy.js'
 
 export interface WatchDeps {
   sql: Sql
@@ -31,11 +32,14 @@ export type WatchUpdate =
   | {type: 'status'; jobId: string; status: JobStatus; elapsedMs: number}
   | {type: 'stuck'; jobId: string; status: JobStatus; forMs: number}
   | {type: 'retrying'; message: string; delayMs: number}
+  | {type: 'deploying'; jobId: string; deployment: Deployment}
 
 export interface WatchResult {
   jobId: string
   status: 'succeeded'
+  /** The name chat requests use: the fine-tuned model, or what deploying it made callable. */
   fineTunedModel: string
+  deployment: Deployment
   trainedTokens: number | null
   actualCostUsd: number | null
   model: RegisteredModel
@@ -80,7 +84,7 @@ export async function watchFineTuneJob(deps: WatchDeps, options: WatchOptions): 
       if (record !== undefined) record = await updateRecord(deps.sql, record.id, {status: job.status, hyperparameters: job.hyperparameters})
     }
     deps.onUpdate?.({type: 'status', jobId, status: job.status, elapsedMs: at - job.createdAt.getTime()})
-    if (job.status === 'succeeded') return finishSucceeded(deps, job, record)
+    if (job.status === 'succeeded') return finishSucceeded(deps, job, record, options)
     if (job.status === 'failed' || job.status === 'cancelled') return finishUnsuccessful(deps, job, record)
     if (!status.warned && at - status.since >= options.stuckAfterMs) {
       status.warned = true
@@ -95,22 +99,31 @@ export async function watchFineTuneJob(deps: WatchDeps, options: WatchOptions): 
   }
 }
 
-async function finishSucceeded(deps: WatchDeps, job: TrainingJob, record: TrainingRecord | undefined): Promise<WatchResult> {
-  const fineTunedModel = job.fineTunedModel!
+/**
+ * Records the finished job, deploys its model where the provider needs a step
+ * for that, and registers it as a candidate only once a smoke chat answers.
+ */
+async function finishSucceeded(deps: WatchDeps, job: TrainingJob, record: TrainingRecord | undefined, options: WatchOptions): Promise<WatchResult> {
   const steps = job.resultFiles.length > 0
     ? await deps.provider.readStepMetrics(job.resultFiles[0])
     : (await deps.provider.listCheckpoints(job.id)).map(({step, metrics}) => ({step, metrics}))
   await saveStepMetrics(deps.sql, job.id, steps)
   const baseModel = record?.baseModel ?? job.model
   const actualCostUsd = job.trainedTokens === null ? null : trainingCost(job.trainedTokens, getModelInfo(baseModel, deps.catalog))
-  const updated = record === undefined ? null : await updateRecord(deps.sql, record.id, {
-    status: 'succeeded', fineTunedModel, trainedTokens: job.trainedTokens, actualCostUsd, resultFiles: job.resultFiles, finishedAt: job.finishedAt ?? new Date(), error: null,
+  let updated = record === undefined ? null : await updateRecord(deps.sql, record.id, {
+    status: 'succeeded', fineTunedModel: job.fineTunedModel, trainedTokens: job.trainedTokens, actualCostUsd, resultFiles: job.resultFiles, finishedAt: job.finishedAt ?? new Date(), error: null,
   })
+  const deployment = await deployJob({sql: deps.sql, provider: deps.provider}, job, {
+    intervalMs: options.intervalMs, timeoutMs: options.timeoutMs, signal: options.signal, now: deps.now,
+    onUpdate: (current) => deps.onUpdate?.({type: 'deploying', jobId: job.id, deployment: current}),
+  })
+  const fineTunedModel = deployment.model
+  if (updated !== null && updated.fineTunedModel !== fineTunedModel) updated = await updateRecord(deps.sql, updated.id, {fineTunedModel})
   const model = await registerCandidate(deps.sql, {
     name: fineTunedModel, baseModel, provider: deps.provider.name, jobId: job.id,
     trainingFileId: record?.trainingFileId ?? undefined, datasetSha256: record?.datasetSha256,
   })
-  return {jobId: job.id, status: 'succeeded', fineTunedModel, trainedTokens: job.trainedTokens, actualCostUsd, model, metrics: await stepMetricsSummary(deps.sql, job.id), record: updated}
+  return {jobId: job.id, status: 'succeeded', fineTunedModel, deployment, trainedTokens: job.trainedTokens, actualCostUsd, model, metrics: await stepMetricsSummary(deps.sql, job.id), record: updated}
 }
 
 async function finishUnsuccessful(deps: WatchDeps, job: TrainingJob, record: TrainingRecord | undefined): Promise<never> {

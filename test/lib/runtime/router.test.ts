@@ -37,13 +37,13 @@ describe('router', () => {
     it('vision content goes to the vision model, whatever is promoted', () => {
       const kinds = ['image_url', 'input_image', 'input_audio', 'file'].map((type) => selectFrom(serving, defaults, {messages: [{role: 'user', content: [{type}]}]}).model)
       assert.deepEqual(kinds, ['gpt-4o', 'gpt-4o', 'gpt-4o', 'gpt-4o'])
-      assert.deepEqual(selectFrom(serving, defaults, {hasImages: true}), {model: 'gpt-4o', reason: {rule: 'vision', configVersion: 3}})
+      assert.deepEqual(selectFrom(serving, defaults, {hasImages: true}), {model: 'gpt-4o', provider: 'openai', reason: {rule: 'vision', configVersion: 3}})
       assert.deepEqual([isVisionRequest({messages: [image]}), isVisionRequest({messages: [{role: 'user', content: [{type: 'text', text: 'x'}]}]})], [true, false])
     })
 
     it('text goes to the promoted model, else the default text model', () => {
-      assert.deepEqual(selectFrom(serving, defaults, {messages: [{role: 'user', content: 'hi'}]}), {model: 'ft:promoted', reason: {rule: 'promoted', configVersion: 3}})
-      assert.deepEqual(selectFrom({model: null, canary: null, version: 0}, defaults, {}), {model: 'gpt-4o-mini', reason: {rule: 'default', configVersion: 0}})
+      assert.deepEqual(selectFrom(serving, defaults, {messages: [{role: 'user', content: 'hi'}]}), {model: 'ft:promoted', provider: 'openai', reason: {rule: 'promoted', configVersion: 3}})
+      assert.deepEqual(selectFrom({model: null, canary: null, version: 0}, defaults, {}), {model: 'gpt-4o-mini', provider: 'openai', reason: {rule: 'default', configVersion: 0}})
     })
 
     it('the LOOPFT_TEXT_MODEL override wins for text, not for vision', () => {
@@ -115,7 +115,7 @@ describe('router', () => {
       const second = await passedModel(t.sql, openai.standin, 'r2')
       await promoteModel(deps, {model: first, actor})
       const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
-      assert.deepEqual(router.selectModel({}), {model: first, reason: {rule: 'promoted', configVersion: 1}})
+      assert.deepEqual(router.selectModel({}), {model: first, provider: 'openai', reason: {rule: 'promoted', configVersion: 1}})
       const swapped = next(router, 'swap')
       await promoteModel(deps, {model: second, actor})
       const {from, to} = await swapped
@@ -168,7 +168,7 @@ describe('router', () => {
         await proxy.stop()
         await failed
         await promoteModel(deps, {model: second, actor})
-        assert.deepEqual(router.selectModel({}), {model: first, reason: {rule: 'promoted', configVersion: 1}})
+        assert.deepEqual(router.selectModel({}), {model: first, provider: 'openai', reason: {rule: 'promoted', configVersion: 1}})
         const recovered = next(router, 'swap')
         await proxy.start()
         assert.equal((await recovered).to.model, second)
@@ -187,7 +187,7 @@ describe('router', () => {
       await proxy.stop()
       try {
         const router = await open({databaseUrl: proxy.urlFor(t.url)}, {pollIntervalMs: 100})
-        assert.deepEqual(router.selectModel({}), {model: 'gpt-4o-mini', reason: {rule: 'default', configVersion: 0}})
+        assert.deepEqual(router.selectModel({}), {model: 'gpt-4o-mini', provider: 'openai', reason: {rule: 'default', configVersion: 0}})
         const recovered = next(router, 'swap')
         await proxy.start()
         assert.equal((await recovered).to.model, model)

@@ -51,9 +51,10 @@ describe('OpenAI training provider', () => {
   it('finds jobs by metadata and uploads by name and size', async () => {
     const job = await createJob()
     await createJob()
-    const found = await provider().findJobsByMetadata({loopft_key: 'k'}, new Date(0))
+    const intent = (key: string) => ({metadata: {loopft_key: key}, suffix: 's', trainingFileId: job.trainingFileId!})
+    const found = await provider().findJobs(intent('k'), new Date(0))
     assert.deepEqual([found.length, found.at(-1)?.id], [2, job.id])
-    assert.equal((await provider().findJobsByMetadata({loopft_key: 'other'}, new Date(0))).length, 0)
+    assert.equal((await provider().findJobs(intent('other'), new Date(0))).length, 0)
     assert.ok(await provider().findUploadedFile('loopft-x.jsonl', dataset(10).length))
     assert.equal(await provider().findUploadedFile('loopft-x.jsonl', 1), undefined)
   })
