@@ -17,7 +17,7 @@ export const sharedFlags = {
   'database-url': settingFlag('databaseUrl', 'Postgres URL', {helpGroup: 'GLOBAL'}),
   yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (for cron and CI)', default: false}),
   'dry-run': Flags.boolean({description: 'show what would happen and change nothing', default: false}),
-  provider: Flags.string({options: ['openai', 'azure', 'nebius', 'together'], env: 'LOOPFT_PROVIDER', description: 'where to train and serve (keys: <NAME>_API_KEY, <NAME>_BASE_URL)'}),
+  provider: Flags.string({options: ['openai', 'azure', 'nebius', 'together'], description: 'where to train and serve (default: $LOOPFT_PROVIDER, else openai; keys: <NAME>_API_KEY, <NAME>_BASE_URL)'}),
 }
 
 /**

@@ -42,7 +42,7 @@ export const SETTINGS = {
   openaiBaseUrl: {env: 'OPENAI_BASE_URL', shownDefault: 'OpenAI', meaning: 'any OpenAI-shaped API: Azure OpenAI v1, the stand-in', schema: (k) => k.optionalUrl},
   openaiOrganization: {env: 'OPENAI_ORG_ID', shownDefault: '—', meaning: 'organisation header', schema: (k) => k.optionalText},
   // Where to train and serve; each provider has its key and base URL (docs/providers.md).
-  provider: {env: 'LOOPFT_PROVIDER', flag: '`--provider` (tune, watch-job, cycle, prune, forget)', shownDefault: '`openai`', meaning: 'where tune trains and deploys: `openai`, `azure`, `nebius` or `together`', schema: (k) => k.oneOf(['openai', 'azure', 'nebius', 'together']), default: 'openai'},
+  provider: {env: 'LOOPFT_PROVIDER', flag: '--provider', shownDefault: '`openai`', meaning: 'where tune trains and deploys: `openai`, `azure`, `nebius` or `together`', schema: (k) => k.oneOf(['openai', 'azure', 'nebius', 'together']), default: 'openai'},
   azureApiKey: {env: 'AZURE_API_KEY', shownDefault: '—', meaning: 'Azure OpenAI key (sent as `api-key`)', schema: (k) => k.optionalText, secret: true},
   azureBaseUrl: {env: 'AZURE_BASE_URL', shownDefault: '—', meaning: 'Azure OpenAI v1 routes: `https://<resource>.openai.azure.com/openai/v1`', schema: (k) => k.optionalUrl},
   nebiusApiKey: {env: 'NEBIUS_API_KEY', shownDefault: '—', meaning: 'Nebius Token Factory key', schema: (k) => k.optionalText, secret: true},

@@ -218,13 +218,13 @@ describe('router', () => {
       let clock = new Date('2027-01-13T12:00:00Z')
       const env = {LOOPFT_DEFAULT_TEXT_MODEL: 'gpt-4.1-nano'}
       const router = await open({sql: t.sql}, {pollIntervalMs: 600_000, shutdownDates: listShutdownDates({models: {}, providerCutoffs: {}, retirements: {openai: {'gpt-4.1-nano-2025-04-14': {shutdownDate: '2030-01-01'}}}}), now: () => clock, env})
-      assert.deepEqual(router.selectModel({}), {model, reason: {rule: 'promoted', configVersion: 1}})
+      assert.deepEqual(router.selectModel({}), {model, provider: 'openai', reason: {rule: 'promoted', configVersion: 1}})
       clock = new Date('2027-01-14T00:00:00Z')
-      assert.deepEqual(router.selectModel({}), {model: 'gpt-4.1-nano', reason: {rule: 'retired', configVersion: 1, retiredModel: model}})
+      assert.deepEqual(router.selectModel({}), {model: 'gpt-4.1-nano', provider: 'openai', reason: {rule: 'retired', configVersion: 1, retiredModel: model}})
       const answered = await router.chat(openai.client({maxRetries: 0}), {messages: [{role: 'user', content: 'hello'}]})
       assert.deepEqual([answered.completion.model, answered.reason.rule, answered.fallbackFrom], ['gpt-4.1-nano', 'retired', null])
       const pinned = await open({sql: t.sql}, {pollIntervalMs: 600_000, shutdownDates: listShutdownDates(), now: () => clock, env: {LOOPFT_TEXT_MODEL: 'gpt-4o', LOOPFT_DEFAULT_TEXT_MODEL: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'}})
-      assert.deepEqual(pinned.selectModel({}), {model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', reason: {rule: 'retired', configVersion: 1, retiredModel: 'gpt-4o'}})
+      assert.deepEqual(pinned.selectModel({}), {model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', provider: 'nebius', reason: {rule: 'retired', configVersion: 1, retiredModel: 'gpt-4o'}})
     })
 
     it('chat() does not hide a 404 for a model loopft did not choose', async () => {
