@@ -91,18 +91,18 @@ describe('loopft tune → watch-job (end to end)', () => {
     })
 
     it('--json carries a warning when the fine-tune would be shut down within 60 days, and exit 14 after the base\'s last training day', async () => {
-      // Dates relative to the real clock: the CLI has no other. The stand-in's provider is openai-compatible.
+      // Dates relative to the real clock: the CLI has no other. The stand-in serves as --provider openai (the default).
       const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
       const prices = path.join(outDir, 'retirements.json')
-      const retire = async (fields: object) => fs.writeFile(prices, JSON.stringify({retirements: {'openai-compatible': {'gpt-4o-mini-2024-07-18': fields}}}))
+      const retire = async (fields: object) => fs.writeFile(prices, JSON.stringify({retirements: {'openai': {'gpt-4o-mini-2024-07-18': fields}}}))
       await retire({fineTunesShutdownDate: day(20), successor: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'})
       const warned = await runLoopft(['tune', '--file', file, '--dry-run', '--json'], {...env, LOOPFT_PRICES_FILE: prices})
       assert.equal(warned.status, 0, warned.stderr)
       assert.equal(warned.json.warnings.length, 1)
-      assert.match(warned.json.warnings[0], new RegExp(`^fine-tunes of gpt-4o-mini-2024-07-18 at openai-compatible shut down on ${day(20)} \\((19|20) day\\(s\\) from now\\)`))
+      assert.match(warned.json.warnings[0], new RegExp(`^fine-tunes of gpt-4o-mini-2024-07-18 at openai shut down on ${day(20)} \\((19|20) day\\(s\\) from now\\)`))
       await retire({trainingEndsDate: day(-1)})
       const refused = await runLoopft(['tune', '--file', file, '--dry-run', '--json'], {...env, LOOPFT_PRICES_FILE: prices})
-      assert.deepEqual([refused.status, refused.json.error.code, refused.json.error.message], [14, 'TRAINING_UNAVAILABLE', `openai-compatible stopped fine-tuning gpt-4o-mini-2024-07-18 after ${day(-1)}`])
+      assert.deepEqual([refused.status, refused.json.error.code, refused.json.error.message], [14, 'TRAINING_UNAVAILABLE', `openai stopped fine-tuning gpt-4o-mini-2024-07-18 after ${day(-1)}`])
     })
 
     it('a refused account is TRAINING_UNAVAILABLE (exit 14)', async () => {
