@@ -29,7 +29,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
   const {db, config} = input
   const catalog = loadCatalogOverrides(config.pricesFile)
   return {
-    preflight: () => checkBeforeSpending({openai: input.openai, config}),
+    preflight: () => checkBeforeSpending({openai: input.openai, provider: input.provider, config}),
     async tune({dryRun}) {
       const result = await startFineTune({db, provider: input.provider, catalog, onProgress: input.onProgress}, {
         sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,

@@ -5,9 +5,12 @@ import {toLoopftError} from '../error-translation.js'
 import {LoopftError} from '../errors.js'
 import {readGoldSet} from '../evaluation/gold-set.js'
 import type {PreflightCheck} from './cycle.js'
+import type {TrainingProvider} from '../training/provider.js'
 
 export interface PreflightDeps {
   openai: OpenAI
+  /** The provider that trains; Nebius and Together are asked whether they fine-tune the base model (OpenAI's routes list it). */
+  provider?: Pick<TrainingProvider, 'name' | 'canFineTune'>
   config: Pick<LoopftConfig, 'goldFile' | 'judgeModel' | 'judgeRubricFile' | 'openaiApiKey' | 'baseModel'>
 }
 
@@ -37,8 +40,13 @@ export async function checkBeforeSpending(deps: PreflightDeps): Promise<Prefligh
       return 'set'
     }),
     check('base model', async () => {
-      await deps.openai.models.retrieve(config.baseModel)
-      return `${config.baseModel} is available to this key`
+      if (deps.provider === undefined || !['nebius', 'together'].includes(deps.provider.name)) {
+        await deps.openai.models.retrieve(config.baseModel)
+        return `${config.baseModel} is available to this key`
+      }
+      const probe = await deps.provider.canFineTune(config.baseModel)
+      if (!probe.modelVisible) throw new LoopftError(probe.apiOk ? 'NOT_FOUND' : 'API_ERROR', probe.detail)
+      return `${config.baseModel} can be fine-tuned at ${deps.provider.name}`
     }),
     check('judge model', async () => {
       await deps.openai.models.retrieve(config.judgeModel)
