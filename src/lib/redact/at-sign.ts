@@ -1,27 +1,52 @@
 import {isWordChar} from './chars.js'
+import {DIGIT, LATIN, NONE, readHost, sameScript, scriptAt} from './scripts.js'
+import {publicSuffixEnd} from './url.js'
 import {span, type Span} from './span.js'
 
-// Local part: letters, digits and . _ % + - (RFC 5322 allows more, but chat wraps addresses in * ' ` etc.).
-const LOCAL_CHAR = /[\p{L}\p{M}\p{N}]/u
-const DOMAIN = /(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{M}\p{N}_-])/uy
-const HANDLE = /([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)(?:@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}))?(?![\p{L}\p{M}\p{N}_@-])/iuy
+const HANDLE = /([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)(?:@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}))?(?![A-Za-z0-9_@\u00c0-\u024f-])/iy
 // "@9pm", "@10:30", "@3" mean "at"; "@everyone" and friends are chat mentions of nobody in particular.
 const NOT_A_HANDLE = /^(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i
+// RFC 5322 atext besides letters and digits; '.' joins atoms.
+const ATEXT_SPECIALS = new Set("!#$%&'*+-/=?^_`{|}~.".split('').map((c) => c.charCodeAt(0)))
 
 /** An email address whose `@` sits at `at`, or a handle starting there; null when neither. */
 export function matchAtSign(text: string, at: number, floor: number): Span | null {
+  const start = localPartStart(text, at, floor)
+  const email = start < at ? matchEmail(text, start, at) : null
+  return email ?? matchHandle(text, at)
+}
+
+/**
+ * The local part: every RFC 5322 atext character ("o'brien", "a&r", "customer/department=shipping")
+ * when it is ASCII, or letters of one script (internationalised addresses). It starts with a letter,
+ * digit or '_': quotes and asterisks that chat puts around an address stay outside.
+ */
+function localPartStart(text: string, at: number, floor: number): number {
   let start = at
-  while (start > floor && isLocalChar(text, start - 1)) start--
-  while (start < at && text.charCodeAt(start) === 46) start++ // a local part never starts with '.'
-  if (start < at) return matchEmail(text, start, at)
-  return matchHandle(text, at)
+  const script = scriptAt(text, at - 1)
+  if (text.charCodeAt(at - 1) < 128) {
+    while (start > floor && (isAsciiAlnum(text.charCodeAt(start - 1)) || ATEXT_SPECIALS.has(text.charCodeAt(start - 1)))) start--
+  } else if (script !== NONE) {
+    while (start > floor && (text.charCodeAt(start - 1) === 46 || (scriptAt(text, start - 1) !== NONE && sameScript(scriptAt(text, start - 1), script)))) start--
+  }
+  while (start < at && !isLocalPartFirst(text, start)) start++
+  return start
 }
 
 function matchEmail(text: string, start: number, at: number): Span | null {
-  DOMAIN.lastIndex = at + 1
-  const m = DOMAIN.exec(text)
-  if (m === null) return null
-  return span('EMAIL', start, at + 1 + m[0].length)
+  const host = readHost(text, at + 1)
+  if (host.labels < 2) return null
+  const name = text.slice(at + 1, host.end)
+  const tld = name.slice(name.lastIndexOf('.') + 1)
+  if (!/^(?:\p{L}[\p{L}\p{M}]{1,62}|xn--[a-z0-9-]{1,59})$/iu.test(tld)) return null
+  // An ASCII address needs no listed suffix ("jdoe@one.test" is one). A local part in another script needs
+  // one ("インスタは@krm.etallh" is a handle after Japanese text), and a non-Latin last label that runs on
+  // into text ("info@苗栗市.中国必要な") ends at the longest known suffix.
+  const asciiLocal = text.charCodeAt(at - 1) < 128
+  if (asciiLocal && scriptAt(name, name.lastIndexOf('.') + 1) <= LATIN) return span('EMAIL', start, host.end)
+  const known = publicSuffixEnd(text, at + 1, host.end)
+  if (known === null) return asciiLocal ? span('EMAIL', start, host.end) : null
+  return span('EMAIL', start, known.end)
 }
 
 function matchHandle(text: string, at: number): Span | null {
@@ -32,8 +57,13 @@ function matchHandle(text: string, at: number): Span | null {
   return span('HANDLE', at, at + 1 + m[0].length)
 }
 
-function isLocalChar(text: string, i: number): boolean {
+function isLocalPartFirst(text: string, i: number): boolean {
   const c = text.charCodeAt(i)
-  if (c < 128) return isWordChar(text, i) || c === 46 || c === 37 || c === 43 || c === 45
-  return c < 0xd800 || c > 0xdfff ? LOCAL_CHAR.test(text[i]) : false
+  if (c < 128) return isAsciiAlnum(c) || c === 95
+  const s = scriptAt(text, i)
+  return s !== NONE && s !== DIGIT
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
 }

@@ -26,13 +26,21 @@ export function isAsciiAlpha(c: number): boolean {
   return c < 128 && (table[c] & ALPHA) !== 0
 }
 
-/** Letter, digit or underscore, including non-ASCII letters and marks. */
+/**
+ * A letter, digit or underscore of the Latin script, the alphabet of every value the scanner finds
+ * (digits, ASCII local parts and host names). Any other script's letters (CJK, kana, hangul, Thai,
+ * Arabic, Devanagari, Cyrillic, Greek…) end a value: text in those languages often runs on with no space.
+ */
 export function isWordChar(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false
   const c = text.charCodeAt(i)
   if (c < 128) return (table[c] & (ALPHA | DIGIT)) !== 0 || c === 95
-  if (c >= 0xd800 && c <= 0xdfff) return false
-  return UNICODE_WORD.test(text[i])
+  return isLatinLetter(c)
+}
+
+// Latin-1 letters (not × ÷), Latin Extended-A/B, IPA, combining marks, Latin Extended Additional (Vietnamese).
+function isLatinLetter(c: number): boolean {
+  return (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x250 && c <= 0x36f) || (c >= 0x1e00 && c <= 0x1eff)
 }
 
 /** Letter/digit that may appear in a domain label (ASCII, hyphen excluded, or any Unicode letter for IDN). */

@@ -1,5 +1,7 @@
 import {createAllowTest} from './allow.js'
+import {fold, needsFolding} from './fold.js'
 import {pseudonymPlaceholder, typedPlaceholder, type Placeholder} from './placeholder.js'
+import {createPhoneRegions} from './phone-regions.js'
 import {scan} from './scanner.js'
 import {PII_TYPES, type Finding, type PiiType, type RedactOptions, type RedactResult, type RedactionCounts, type Redactor} from './types.js'
 import {verifyText} from './verify.js'
@@ -21,12 +23,15 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   for (const type of types) if (!PII_TYPES.includes(type)) throw new Error(`unknown PII type "${type}" (known: ${PII_TYPES.join(', ')})`)
   const allEnabled = types.size === PII_TYPES.length
   const isAllowed = createAllowTest(options.allow)
+  const publicDomains = new Set((options.publicDomains ?? []).map((d) => d.trim().toLowerCase()).filter((d) => d !== ''))
+  const policy = {phones: createPhoneRegions(options.phoneRegions), isPublicDomain: (host: string) => publicDomains.has(host)}
   const placeholder: Placeholder =
     options.placeholder === 'pseudonym' ? pseudonymPlaceholder(options.pseudonymKey ?? '') : typedPlaceholder
 
   function find(text: string): Finding[] {
     if (typeof text !== 'string') return []
-    const spans = scan(text) // returns at once when no digit, '@', ':' or '.' occurs: every type needs one
+    // Full-width and other compatibility forms are matched as ASCII; folding keeps every offset.
+    const spans = scan(needsFolding(text) ? fold(text) : text, policy) // returns at once when no digit, '@', ':' or '.' occurs: every type needs one
     if (spans.length === 0) return []
     const findings: Finding[] = []
     for (const s of spans) {

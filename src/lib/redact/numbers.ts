@@ -44,6 +44,7 @@ export function matchSsn(text: string, start: number): Span | null {
   if (m === null) return null
   const end = start + m[0].length
   if (!isNumberEnd(text, end)) return null
+  if (text.charCodeAt(start - 1) === 45 && isWordChar(text, start - 2)) return null // "ORD-334202394"
   if (m[1] !== undefined) return isSsnValid(m[1], m[3], m[4]) ? span('SSN', start, end) : null
   return isSsnValid(m[5], m[6], m[7]) && hasSsnContext(text, start) ? span('SSN', start, end) : null
 }

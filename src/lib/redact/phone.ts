@@ -1,18 +1,21 @@
 import {hasPhoneContext} from './context.js'
 import {isDigit, isDigitAt, isWordChar} from './chars.js'
 import {isNumberEnd} from './numbers.js'
+import type {PhoneRegions} from './phone-regions.js'
 import {span, type Span} from './span.js'
 
 // A run of digit groups joined by one separator each; "(0)" and "(415)" count as groups.
-const GROUPS = /(?:\(\d{1,5}\)|\d{1,12}\)?)(?:(?:[ .\-/\u00a0]|[ ]?(?=\())(?:\(\d{1,5}\)[ \-.]?)?\d{1,12}){0,7}/y
+const GROUPS = /(?:\(\d{1,5}\)|\d{1,15}\)?)(?:(?:[ .\-/\u00a0]|(?<=\))|[ ]?(?=\())(?:\(\d{1,5}\)[ \-.]?)?\d{1,15}){0,7}/y
 const EXTENSION = /[ ]?(?:ext\.?|extension|x)[ ]?#?\d{1,6}(?!\d)/iy
 
 /**
  * A phone number around the digit at `digit`: E.164 (`+`), `00` international, `tel:`, or a national
- * format of US, UK, DE, FR, IN, BR, AU, JP, NL, ES, IT, MX with spaces, dots, dashes or parentheses,
- * plus an extension. Unbroken national digit strings count only after phone wording ("call me on").
+ * number with spaces, dots, dashes or parentheses, plus an extension. Every candidate is judged with
+ * libphonenumber's metadata: international numbers for their country, national ones for the configured
+ * regions. Unbroken national digit strings count only with a trunk prefix or after phone wording, and
+ * so do numbers grouped like thousands ("912 345 678") and numbers of fewer than 8 digits.
  */
-export function matchPhone(text: string, digit: number, floor: number): Span | null {
+export function matchPhone(text: string, digit: number, floor: number, regions: PhoneRegions): Span | null {
   let start = digit
   let plus = false
   if (start - 1 >= floor && text.charCodeAt(start - 1) === 40) start-- // "(415) …"
@@ -24,21 +27,23 @@ export function matchPhone(text: string, digit: number, floor: number): Span | n
   if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
   if (plus && text.charCodeAt(start) === 40 && !/^\d{1,4}\)/.test(m[0])) start++ // "(+44 …" without ")": the paren is text
   const body = m[0]
-  if (body.length < 8) return null // at most 7 digits: never a phone
-  if (!plus && !isDigitAt(text, digit + 1) && text.charCodeAt(digit) !== 49 && !digits00(text, digit)) return null // "3 …": a lone leading digit other than the "1" of US numbers
+  let cue: boolean | undefined // phone wording before the number, read only when needed
+  const hasCue = () => (cue ??= hasPhoneContext(text, start))
+  if (body.length < 8 && (plus || !hasCue())) return null
   const bodyStart = m.index
   // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
   const runs = digitRuns(body)
   let count = runs.reduce((sum, [from, to]) => sum + to - from, 0)
   let loose: Span | null = null
   for (let k = runs.length; k > 0; count -= runs[k - 1][1] - runs[k - 1][0], k--) {
-    if (count < 8 || count > 17 || (k > 6 && !plus)) continue
+    if (count < 5 || count > 17 || (k > 6 && !plus)) continue
     const len = runs[k - 1][1]
     const end = bodyStart + len
-    if (!isNumberEnd(text, end)) continue
-    if (isPhone(body.slice(0, len), plus, text, start)) return span('PHONE', start, withExtension(text, end))
-    // An international number of unexpected length for its country is still a phone, unless a shorter reading fits.
-    if (plus && loose === null && count <= 15) loose = span('PHONE', start, withExtension(text, end))
+    if (!isNumberEnd(text, end) || isFollowedByUnit(text, end) || (text.charCodeAt(end) === 45 && isWordChar(text, end + 1))) continue
+    const verdict = judge(body.slice(0, len), plus, regions, hasCue)
+    if (verdict === 'valid') return span('PHONE', start, withExtension(text, end))
+    // An international number of the right length for its country is still a phone, unless a shorter reading is valid.
+    if (verdict === 'possible' && loose === null) loose = span('PHONE', start, withExtension(text, end))
   }
   return loose
 }
@@ -54,47 +59,36 @@ function digitRuns(body: string): [number, number][] {
   return runs
 }
 
-function isPhone(body: string, plus: boolean, text: string, start: number): boolean {
+function judge(body: string, plus: boolean, regions: PhoneRegions, hasCue: () => boolean): 'valid' | 'possible' | false {
   const groups = body.match(/\d+/g) ?? []
-  const digits = groups.join('')
-  const count = digits.length
-  if (plus) return isInternational(digits, body.includes('(0)'))
-  if (digits.startsWith('00')) return groups.length >= 2 && isInternational(digits.slice(2), body.includes('(0)'))
-  const lengths = groups.map((g) => g.length)
-  if (groups.length === 1) return count >= 9 && count <= 12 && hasPhoneContext(text, start)
-  if (lengths.some((n, i) => n < 2 && !(i === 0 && digits[0] === '1'))) return false
-  const shape = lengths.join('-')
-  // Trunk-0 national numbers; five or more groups is the French 2-2-2-2-2 style, exactly ten digits.
-  if (digits[0] === '0') return count >= 9 && count <= 12 && lengths[0] <= 5 && !isDateLike(body) && (groups.length < 5 || count === 10)
-  switch (count) {
-    case 11: return (shape === '1-3-3-4' && digits[1] >= '2') || (shape === '2-5-4' && groups[1][0] === '9')
-    case 10: return isTenDigitShape(shape, digits) || hasPhoneContext(text, start)
-    case 9:
-      if (!/^[6-9]/.test(digits)) return false
-      return shape === '3-2-2-2' || shape === '2-3-2-2' || (shape === '3-3-3' && hasPhoneContext(text, start))
-    default: return false
+  let digits = groups.join('')
+  if (plus) {
+    if (body.includes('(0)')) digits = digits.replace(/^(\d{1,3}?)0/, '$1') // "+44 (0)20 …": the trunk 0 is not dialled
+    return digits[0] !== '0' && digits.length >= 8 ? regions.international(digits) : false
   }
+  // "0-307-74308-X": a lone leading digit joined by a dash or dot is an ISBN or a code ("1-800-…" is the US trunk 1).
+  if (groups[0]?.length === 1 && (body[1] === '-' || body[1] === '.') && groups[0] !== '1') return false
+  if (groups[0]?.startsWith('00')) return groups.length >= 2 && digits.length >= 10 ? regions.international(digits.slice(2)) : false
+  if (isDateLike(body)) return false
+  const unbroken = groups.length === 1
+  // Short numbers, and unbroken ones without a trunk 0, read as counts and IDs unless phone wording comes first.
+  if ((digits.length < 8 || (unbroken && !(digits[0] === '0' && digits.length >= 9 && digits.length <= 12))) && !hasCue()) return false
+  if (!unbroken && !hasCue() && looksLikeAnotherNumber(body, groups)) return false
+  return regions.national(digits) ? 'valid' : false
 }
 
-// Total digits (country code included) for the commonest codes; others: 8–15 as E.164 allows.
-const COUNTRY_DIGITS: Record<string, [number, number]> = {
-  '1': [11, 11], '44': [11, 12], '49': [10, 15], '33': [11, 11], '91': [12, 12], '55': [12, 13], '61': [11, 11], '81': [11, 12],
-  '31': [11, 11], '34': [11, 11], '39': [10, 13], '52': [12, 13], '7': [11, 11], '86': [12, 13],
-}
-
-function isInternational(digits: string, hasTrunk: boolean): boolean {
-  if (digits[0] === '0') return false
-  const count = digits.length - (hasTrunk ? 1 : 0)
-  const range = COUNTRY_DIGITS[digits[0]] ?? COUNTRY_DIGITS[digits.slice(0, 2)] ?? [8, 15]
-  return count >= range[0] && count <= range[1]
-}
-
-// US/CA 415-555-0100, IN 98765 43210, MX/BR 55 1234 5678, IT 347 123 4567 / 347 1234567 / 347 123 45 67.
-function isTenDigitShape(shape: string, digits: string): boolean {
-  if (shape === '3-3-4') return digits[0] === '3' || (digits[0] >= '2' && digits[3] >= '2')
-  if (shape === '5-5') return digits[0] >= '6'
-  if (shape === '2-4-4') return digits[0] >= '1'
-  if (shape === '3-7' || shape === '3-3-2-2') return digits[0] === '3'
+// Numbers that are grouped the way phones are not, unless phone wording says otherwise.
+function looksLikeAnotherNumber(body: string, groups: string[]): boolean {
+  // "978-3-16-148410-0", "1.2.3": a one-digit group inside (a leading one is how trunks are written: "8 (771) …").
+  if (groups.some((g, i) => i > 0 && g.length < 2)) return true
+  // "12 345 678", "1.234.567", "912 345 678": counts and prices.
+  if (/^\d{1,3}(?:([ .\u00a0'])\d{3})(?:\1\d{3})*$/.test(body)) return true
+  // "2019-2024", "2024-118-07": year ranges and codes that start with a year.
+  if (/^(?:19|20)\d\d[-/.]/.test(body)) return true
+  // "123-45-6789", "296-77-00088": SSN-shaped and invoice numbers.
+  if (/^\d{3}-\d{2}-\d{4,5}$/.test(body)) return true
+  // "17.10.71.36", "1.16.20.2400": dotted versions; dotted phones have groups of 3+ ("415.555.0100") or a trunk 0 ("06.12.34.56.78").
+  if (body.includes('.') && body[0] !== '0' && groups.some((g, i) => i > 0 && i < groups.length - 1 && g.length < 3)) return true
   return false
 }
 
@@ -109,11 +103,16 @@ function hasPhoneStart(text: string, start: number): boolean {
   if (isWordChar(text, start - 1)) return false
   if (c === 45 || c === 46 || c === 47 || c === 44) return !isWordChar(text, start - 2)
   if (c === 58) return !isDigitAt(text, start - 2) // "tel:" / "Phone:" yes, "10:30" no
-  return !(c === 36 || c === 0x20ac || c === 0xa3 || c === 0xa5 || c === 35 || c === 64 || c === 43)
+  return !(c === 35 || c === 64 || c === 43 || c === 36 || (c >= 128 && NOT_BEFORE_PHONE.test(text[start - 1])))
 }
 
-function digits00(text: string, digit: number): boolean {
-  return text.charCodeAt(digit) === 48 && text.charCodeAt(digit + 1) === 48
+// Currency signs ("¥", "₩", "₹"…) and the numero sign come before amounts and order numbers, never before a phone.
+const NOT_BEFORE_PHONE = /[\p{Sc}\u2116]/u
+// …and a currency sign or a percent sign after a number says what it is.
+const UNIT_AFTER = /^ ?[\p{Sc}%\u066a]/u
+
+function isFollowedByUnit(text: string, end: number): boolean {
+  return UNIT_AFTER.test(text.slice(end, end + 2))
 }
 
 function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {

@@ -3,8 +3,16 @@ import {CHAR_CLASS, HEX, isAsciiAlpha, isWordChar} from './chars.js'
 import {matchIpv4, matchIpv6} from './network.js'
 import {matchCard, matchIban, matchSsn} from './numbers.js'
 import {matchPhone} from './phone.js'
+import type {PhoneRegions} from './phone-regions.js'
+import {hasPhoneContext} from './context.js'
 import type {Span} from './span.js'
-import {matchHostUrl, matchSchemeUrl} from './url.js'
+import {matchHostUrl, matchSchemeUrl, type PublicDomainTest} from './url.js'
+
+/** What the scanner judges candidates against: phone regions and the configured public domains. */
+export interface ScanPolicy {
+  phones: PhoneRegions
+  isPublicDomain: PublicDomainTest
+}
 
 const AT = 64
 const COLON = 58
@@ -18,7 +26,7 @@ const TRIGGERS = /[0-9@]|\.(?=[A-Za-z0-9\u00c0-\uffff])|:(?=[/:0-9A-Fa-f])/g
  * anchor the matchers for that character extend left (never before the previous finding) and
  * right, validate, and the scan resumes after the finding. Returns spans in text order.
  */
-export function scan(text: string): Span[] {
+export function scan(text: string, policy: ScanPolicy): Span[] {
   const spans: Span[] = []
   let floor = 0
   const triggers = TRIGGERS // shared: scan() is synchronous and never re-entered
@@ -31,9 +39,9 @@ export function scan(text: string): Span[] {
     let resume = i + 1
     if (c === AT) found = matchAtSign(text, i, floor)
     else if (c === COLON) found = matchSchemeUrl(text, i, floor) ?? matchColonIpv6(text, i, floor)
-    else if (c === DOT) found = matchHostUrl(text, i, floor)
+    else if (c === DOT) found = matchHostUrl(text, i, floor, policy.isPublicDomain)
     else {
-      found = matchNumber(text, i, floor)
+      found = matchNumber(text, i, floor, policy.phones)
       if (found === null) resume = digitRunEnd(text, i)
     }
     if (found !== null) {
@@ -47,7 +55,7 @@ export function scan(text: string): Span[] {
 }
 
 /** Matchers anchored at the first digit of a run, most specific first. */
-function matchNumber(text: string, digit: number, floor: number): Span | null {
+function matchNumber(text: string, digit: number, floor: number, phones: PhoneRegions): Span | null {
   if (digit > floor && isWordChar(text, digit - 1)) return matchGluedNumber(text, digit, floor)
   if (continuesNumber(text, digit)) return null
   const run = digitRunEnd(text, digit)
@@ -71,14 +79,14 @@ function matchNumber(text: string, digit: number, floor: number): Span | null {
     const ssn = matchSsn(text, digit)
     if (ssn !== null) return ssn
   }
-  return mayBePhone(text, run, length) ? matchPhone(text, digit, floor) : null
+  return mayBePhone(text, digit, run, length) ? matchPhone(text, digit, floor, phones) : null
 }
 
-// A phone has 8+ digits: an unbroken run that short must continue with a separator and a digit or "(".
-function mayBePhone(text: string, run: number, length: number): boolean {
+// A phone has 8+ digits (5+ after phone wording): an unbroken run that short must continue with a separator and a digit or "(".
+function mayBePhone(text: string, digit: number, run: number, length: number): boolean {
   if (length >= 8) return true
   const next = text.charCodeAt(run)
-  if (next !== 32 && next !== 45 && next !== 46 && next !== 47 && next !== 41 && next !== 0xa0) return false
+  if (next !== 32 && next !== 45 && next !== 46 && next !== 47 && next !== 41 && next !== 0xa0) return length >= 5 && hasPhoneContext(text, digit)
   const after = text.charCodeAt(run + 1)
   return (after >= 48 && after <= 57) || after === 40 || (next === 41 && after === 32)
 }

@@ -12,6 +12,10 @@ export interface RedactOptions {
   pseudonymKey?: string
   /** Values left in place: exact values (any type, case-insensitive) or domains (example.com also allows sub.example.com). */
   allow?: readonly string[]
+  /** Regions whose national phone formats count (ISO 3166 codes, or `all`); default a broad list (DEFAULT_PHONE_REGIONS). */
+  phoneRegions?: readonly string[]
+  /** Domains that, named bare ("spotify.com"), say where and not who: left in place; with a path they are URLs. */
+  publicDomains?: readonly string[]
 }
 
 export type RedactionCounts = Partial<Record<PiiType, number>>

@@ -1,17 +1,15 @@
-import {isLabelChar} from './chars.js'
+import {parse} from 'tldts'
+import {DIGIT, LATIN, NONE, hostStart, readHost, sameScript, scriptAt} from './scripts.js'
 import {span, type Span} from './span.js'
-import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'
 
-const BODY = '[\\p{L}\\p{M}\\p{N}!#$%&()*+,\\-./:;=?@_~\\[\\]]'
-const SCHEME_BODY = new RegExp(`${BODY}+`, 'uy')
-const HOST = new RegExp(
-  '((?:[\\p{L}\\p{M}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])?\\.)+)' + // labels
-    '(\\p{L}{2,63}|xn--[a-z0-9-]{1,59})(?![\\p{L}\\p{M}\\p{N}_@-])' + // top-level domain
-    `(:\\d{2,5})?` + // port
-    `([/?#]${BODY}*)?`, // path, query, fragment
-  'uy',
-)
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{1,19}$/
+const TLDTS_OPTIONS = {extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false} as const
+// Public suffixes that are also file extensions people name in chat ("notes.md", "clip.mov", "run.sh"):
+// a bare "name.<one of these>" is a file; with a path, a scheme or www. it is still a URL.
+const FILE_EXTENSIONS = new Set(['zip', 'mov', 'md', 'py', 'sh', 'rs', 'ai', 'so', 'pm', 'ps', 'ml', 'cc', 'tf', 'gd', 'pl', 'sb', 'ms', 'mk', 'dot', 'map', 'bz', 'run', 'cx', 'cs', 'hs', 'ws', 'tv'])
+
+/** Keeps named bare domains (a configured list: "named bare, they say where, not who"); with a path they are URLs. */
+export type PublicDomainTest = (host: string) => boolean
 
 /** A URL with a scheme whose `:` (of `://`) sits at `colon`. */
 export function matchSchemeUrl(text: string, colon: number, floor: number): Span | null {
@@ -20,51 +18,88 @@ export function matchSchemeUrl(text: string, colon: number, floor: number): Span
   while (start > floor && isSchemeChar(text.charCodeAt(start - 1))) start--
   while (start < colon && !isAsciiLetter(text.charCodeAt(start))) start++
   if (!SCHEME.test(text.slice(start, colon))) return null
-  SCHEME_BODY.lastIndex = colon + 3
-  const m = SCHEME_BODY.exec(text)
-  if (m === null) return null
-  const end = trimUrlEnd(text, colon + 3, colon + 3 + m[0].length)
+  const end = trimUrlEnd(text, colon + 3, readUrlBody(text, colon + 3, scriptOfHostAt(text, colon + 3)))
   return end > colon + 3 ? span('URL', start, end) : null
 }
 
-/** A scheme-less URL (`www.x.com`, `linktr.ee/name`, `example.com`) containing the `.` at `dot`. */
-export function matchHostUrl(text: string, dot: number, floor: number): Span | null {
-  if (!isLabelChar(text, dot + 1)) return null
-  let start = dot
-  while (start > floor && (isLabelChar(text, start - 1) || text.charCodeAt(start - 1) === 45)) start--
-  while (start < dot && text.charCodeAt(start) === 45) start++
+/** A scheme-less URL (`www.x.com`, `linktr.ee/name`, `shop.lutsk.ua`, `мелеуз.москва`) containing the `.` at `dot`. */
+export function matchHostUrl(text: string, dot: number, floor: number, isPublicDomain: PublicDomainTest): Span | null {
+  const start = hostStart(text, dot, floor)
   if (start === dot || !hasHostBoundary(text, start)) return null
-  if (!mayBeTld(text, dot + 1)) return null
-  HOST.lastIndex = start
-  const m = HOST.exec(text)
-  if (m === null) return null
-  const tld = m[2].toLowerCase()
-  const host = (m[1] + m[2]).toLowerCase()
-  const hasPath = m[4] !== undefined
-  const qualified = hasPath || m[3] !== undefined || host.startsWith('www.')
-  if (qualified ? !isTld(tld) : !isBareWebHost(host, tld, m[2])) return null
-  const hostEnd = start + m[1].length + m[2].length + (m[3]?.length ?? 0)
-  const end = hasPath ? Math.max(hostEnd, trimUrlEnd(text, hostEnd, start + m[0].length)) : hostEnd
+  const host = readHost(text, start)
+  if (host.labels < 2) return null
+  let hostEnd = host.end
+  const name = text.slice(start, hostEnd)
+  const lastDot = name.lastIndexOf('.')
+  const rawTld = name.slice(lastDot + 1)
+  if (scriptAt(name, lastDot + 1) === DIGIT) return null // "3.14", "v1.2"
+  const next = text.charCodeAt(hostEnd)
+  if (next === 95 || next === 64 || (next === 45 && scriptAt(text, hostEnd + 1) !== NONE)) return null // "file.tar_gz", "x.y@", "a.b-c"
+  const port = /^:\d{2,5}(?![\d])/.exec(text.slice(hostEnd, hostEnd + 7))
+  if (port !== null) hostEnd += port[0].length
+  const hasPath = text.charCodeAt(hostEnd) === 47 || text.charCodeAt(hostEnd) === 63 || text.charCodeAt(hostEnd) === 35
+  const qualified = hasPath || port !== null || name.toLowerCase().startsWith('www.')
+  const known = publicSuffixEnd(text, start, host.end)
+  if (known === null) return null
+  if (known.end < host.end) return isBareHost(known.host, known.host.slice(known.host.lastIndexOf('.') + 1), known.icann, isPublicDomain) ? span('URL', start, known.end) : null
+  const lower = known.host
+  if (!qualified && !isBareHost(lower, rawTld, known.icann, isPublicDomain)) return null
+  const end = hasPath ? Math.max(hostEnd, trimUrlEnd(text, hostEnd, readUrlBody(text, hostEnd, host.script))) : hostEnd
   return span('URL', start, end)
 }
 
-// Cheap reject before the host pattern: "Node.js", "index.ts", "v2.wav" end in a label that is no TLD.
-function mayBeTld(text: string, from: number): boolean {
-  let end = from
-  while (end < text.length && isLabelChar(text, end)) end++
-  const c = text.charCodeAt(end)
-  if (c === 46 || c === 45 || c === 58 || c === 47 || c === 63 || c === 35) return true // more labels, port, path
-  return isTld(text.slice(from, end).toLowerCase())
+/**
+ * The host from `start` to `end` if it ends in a known public suffix (ICANN or private), judged by the
+ * Public Suffix List (tldts). A last label in a script other than Latin may run on into text written
+ * without spaces ("苗栗市.中国必要な"): it is cut back to the longest known suffix.
+ */
+export function publicSuffixEnd(text: string, start: number, end: number): {end: number; host: string; icann: boolean} | null {
+  const lastDot = text.lastIndexOf('.', end - 1)
+  const cuttable = scriptAt(text, lastDot + 1) > LATIN
+  for (let e = end; e > lastDot + 1; e--) {
+    const host = text.slice(start, e).toLowerCase()
+    const parsed = parse(host, TLDTS_OPTIONS)
+    if (parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true)) return {end: e, host, icann: parsed.isIcann === true}
+    if (!cuttable) break
+  }
+  return null
 }
 
-/** A bare `name.tld` is a URL only with a common, lower-case web TLD and not a well-known platform name. */
-function isBareWebHost(host: string, tld: string, rawTld: string): boolean {
-  if (rawTld !== tld || !WEB_TLDS.has(tld)) return false
-  for (let i = host.indexOf('.'); i !== -1; i = host.indexOf('.', i + 1)) {
-    if (PUBLIC_PLATFORMS.has(host.slice(i + 1)) && host.indexOf('.', i + 1) !== -1) return false
-  }
-  return !PUBLIC_PLATFORMS.has(host) && !/^\d+\./.test(host)
+/** A bare `name.suffix`: an ICANN suffix written in lower case, no file extension, no digits-only name, not a configured public domain. */
+function isBareHost(host: string, rawTld: string, icann: boolean, isPublicDomain: PublicDomainTest): boolean {
+  if (!icann || rawTld !== rawTld.toLowerCase() || FILE_EXTENSIONS.has(rawTld)) return false
+  if (/^\d+\./.test(host)) return false
+  for (let i = -1; i !== host.lastIndexOf('.'); i = host.indexOf('.', i + 1)) if (isPublicDomain(host.slice(i + 1))) return false
+  return true
 }
+
+// The path, query and fragment: URL punctuation, and letters of the host's script (ASCII hosts: Latin
+// letters), so Japanese or Thai text running on after a link is not swallowed into it.
+function readUrlBody(text: string, from: number, script: number): number {
+  let i = from
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c < 128) {
+      if (!URL_ASCII[c]) break
+    } else {
+      const s = scriptAt(text, i)
+      if (s === NONE || !sameScript(s, script === DIGIT ? LATIN : script)) break
+    }
+    i++
+  }
+  return i
+}
+
+function scriptOfHostAt(text: string, at: number): number {
+  for (let i = at; i < text.length && i < at + 64; i++) {
+    const s = scriptAt(text, i)
+    if (s !== DIGIT && s !== NONE) return s
+    if (s === NONE && text.charCodeAt(i) !== 46 && text.charCodeAt(i) !== 45) break
+  }
+  return LATIN
+}
+
+const URL_ASCII: boolean[] = Array.from({length: 128}, (_, c) => /[A-Za-z0-9!#$%&()*+,\-./:;=?@_~[\]]/.test(String.fromCharCode(c)))
 
 // Not after characters that make the word part of something else: a path, an address, a hashtag, a $var.
 function hasHostBoundary(text: string, start: number): boolean {

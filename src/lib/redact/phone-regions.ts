@@ -1,0 +1,81 @@
+import {getCountries, parsePhoneNumberFromString} from 'libphonenumber-js/max'
+import metadata from 'libphonenumber-js/metadata.max.json'
+
+/** Judges digit strings the scanner found against libphonenumber's metadata (the field's reference). */
+export interface PhoneRegions {
+  /** A national number (trunk prefix included when written) valid in one of the configured regions. */
+  national(digits: string): boolean
+  /** Digits after `+` or `00`: `valid`, `possible` (right length for its country) or false. */
+  international(digits: string): 'valid' | 'possible' | false
+}
+
+interface NumberingPlan {
+  trunkPrefix: string
+  lengths: ReadonlySet<number>
+  pattern: RegExp
+  /** The number types' patterns (fixed line, mobile, toll free…) and their lengths, compiled on first use. */
+  types: () => {pattern: RegExp; lengths?: ReadonlySet<number>}[]
+}
+
+// libphonenumber-js's compact metadata: [calling code, IDD prefix, general pattern, possible lengths,
+// formats, national prefix, …, (index 11) per-type [pattern, lengths?] entries, 0 for a missing type].
+type TypeMetadata = [string, number[]?] | 0
+type CountryMetadata = [string, string, string, number[], unknown, string | 0, unknown, unknown, unknown, unknown, unknown, TypeMetadata[]?]
+
+/**
+ * The default national regions: the most populous and most online regions of every continent and of
+ * the major languages. Every region is one `all` away (LOOPFT_PHONE_REGIONS=all); international
+ * numbers (`+`, `00`) are judged for every region whatever this list says.
+ */
+export const DEFAULT_PHONE_REGIONS: readonly string[] = Object.freeze(
+  ('US CA MX BR AR CO CL PE VE GB IE FR BE NL LU DE AT CH IT ES PT SE NO DK FI IS PL CZ SK HU RO BG GR HR RS UA BY RU TR IL ' +
+    'SA AE EG MA DZ TN NG KE ZA GH ET IR PK IN BD LK NP CN HK TW JP KR TH VN MY SG ID PH AU NZ').split(' '),
+)
+
+/**
+ * Builds the judge for `regions` (ISO 3166 codes; `all`: every region libphonenumber knows; default
+ * DEFAULT_PHONE_REGIONS). A national candidate first meets each region's possible lengths and general pattern,
+ * compiled once here, and then the patterns of its number types, as libphonenumber's isValid() does
+ * (whose own per-call cost is far too high for a scanner).
+ */
+export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
+  const known = new Set<string>(getCountries())
+  const wanted = regions === undefined || regions.length === 0 ? DEFAULT_PHONE_REGIONS : regions.some((r) => r.toLowerCase() === 'all') ? [...known] : regions.map((r) => r.toUpperCase())
+  for (const region of wanted) if (!known.has(region)) throw new Error(`unknown phone region "${region}" (ISO 3166 alpha-2 codes, e.g. DE,FR,JP)`)
+  const countries = (metadata as unknown as {countries: Record<string, CountryMetadata>}).countries
+  const plans: NumberingPlan[] = wanted.map((region) => {
+    const data = countries[region]
+    let types: {pattern: RegExp; lengths?: ReadonlySet<number>}[] | undefined
+    return {
+      trunkPrefix: typeof data[5] === 'string' ? data[5] : '',
+      lengths: new Set(data[3]),
+      pattern: new RegExp(`^(?:${data[2]})$`),
+      types: () =>
+        (types ??= (data[11] ?? []).flatMap((type) =>
+          // An empty pattern means "as fixed line" (listed already).
+          type === 0 || type[0] === '' ? [] : [{pattern: new RegExp(`^(?:${type[0]})$`), lengths: type[1] === undefined ? undefined : new Set(type[1])}],
+        )),
+    }
+  })
+  const nationalCache = new Map<string, boolean>()
+  return {
+    national(digits) {
+      const cached = nationalCache.get(digits)
+      if (cached !== undefined) return cached
+      const valid = plans.some((plan) => {
+        const significant = plan.trunkPrefix !== '' && digits.startsWith(plan.trunkPrefix) ? digits.slice(plan.trunkPrefix.length) : digits
+        if (!plan.lengths.has(significant.length) || !plan.pattern.test(significant)) return false
+        // Valid as libphonenumber's isValid() judges: the number is of some type of the region.
+        return plan.types().some((type) => (type.lengths === undefined || type.lengths.has(significant.length)) && type.pattern.test(significant))
+      })
+      if (nationalCache.size >= 4096) nationalCache.clear()
+      nationalCache.set(digits, valid)
+      return valid
+    },
+    international(digits) {
+      const number = parsePhoneNumberFromString(`+${digits}`)
+      if (number === undefined) return false
+      return number.isValid() ? 'valid' : number.isPossible() ? 'possible' : false
+    },
+  }
+}
