@@ -101,7 +101,7 @@ function measure(redact: (text: string) => string, messages: string[], bytes: nu
 
 // ---- deterministic chat text: music-industry assistant conversations, ~4% of messages carry PII ----
 
-function generateChat(targetBytes: number, seed: number): string[] {
+export function generateChat(targetBytes: number, seed: number): string[] {
   const rnd = mulberry32(seed)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]
   const n = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))

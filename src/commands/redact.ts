@@ -28,11 +28,12 @@ export default class Redact extends LoopftCommand {
       throw new LoopftError('USAGE', '--json needs --out: stdout carries the JSON result', {suggestion: 'add --out FILE'})
     }
     const placeholder = flags.placeholder as 'typed' | 'pseudonym'
-    const pseudonymKey = placeholder === 'pseudonym' ? this.loadConfig().pseudonymKey : undefined
+    const config = this.loadConfig()
+    const pseudonymKey = placeholder === 'pseudonym' ? config.pseudonymKey : undefined
     if (placeholder === 'pseudonym' && pseudonymKey === undefined) {
       throw new LoopftError('CONFIG_INVALID', 'pseudonym placeholders need a key', {suggestion: 'set LOOPFT_PSEUDONYM_KEY'})
     }
-    const redactor = createRedactor({types: parseTypes(flags.types), placeholder, pseudonymKey, allow: flags.allow})
+    const redactor = createRedactor({types: parseTypes(flags.types), placeholder, pseudonymKey, allow: flags.allow, phoneRegions: config.phoneRegions, publicDomains: config.redactPublicDomains})
     const result = await redactFile(args.file, flags.out, {format: flags.format as 'auto' | 'text' | 'jsonl', redactor})
     if (flags.stats && !this.jsonEnabled()) process.stderr.write(renderStats(result))
     return result

@@ -34,7 +34,7 @@ export async function runConfiguredExport(db: Database, config: LoopftConfig, op
     maxBytes: options.maxBytes ?? config.maxBytes,
     maxExampleTokens: model.trainingContext ?? FALLBACK_EXAMPLE_TOKENS,
     systemPrompt: options.systemPrompt ?? config.systemPrompt,
-    redaction: {allow: config.redactAllow, placeholder: config.redactPlaceholder, ...options.redaction, pseudonymKey: config.pseudonymKey},
+    redaction: {allow: config.redactAllow, placeholder: config.redactPlaceholder, phoneRegions: config.phoneRegions, publicDomains: config.redactPublicDomains, ...options.redaction, pseudonymKey: config.pseudonymKey},
     workers: options.workers ?? config.exportWorkers,
     goldKeys,
     verify: config.verify,

@@ -1,4 +1,4 @@
-import {getCountries, parsePhoneNumberFromString} from 'libphonenumber-js/max'
+import {getCountries} from 'libphonenumber-js/max'
 import metadata from 'libphonenumber-js/metadata.max.json'
 
 /** Judges digit strings the scanner found against libphonenumber's metadata (the field's reference). */
@@ -42,40 +42,56 @@ export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
   const known = new Set<string>(getCountries())
   const wanted = regions === undefined || regions.length === 0 ? DEFAULT_PHONE_REGIONS : regions.some((r) => r.toLowerCase() === 'all') ? [...known] : regions.map((r) => r.toUpperCase())
   for (const region of wanted) if (!known.has(region)) throw new Error(`unknown phone region "${region}" (ISO 3166 alpha-2 codes, e.g. DE,FR,JP)`)
-  const countries = (metadata as unknown as {countries: Record<string, CountryMetadata>}).countries
-  const plans: NumberingPlan[] = wanted.map((region) => {
-    const data = countries[region]
-    let types: {pattern: RegExp; lengths?: ReadonlySet<number>}[] | undefined
-    return {
-      trunkPrefix: typeof data[5] === 'string' ? data[5] : '',
-      lengths: new Set(data[3]),
-      pattern: new RegExp(`^(?:${data[2]})$`),
-      types: () =>
-        (types ??= (data[11] ?? []).flatMap((type) =>
-          // An empty pattern means "as fixed line" (listed already).
-          type === 0 || type[0] === '' ? [] : [{pattern: new RegExp(`^(?:${type[0]})$`), lengths: type[1] === undefined ? undefined : new Set(type[1])}],
-        )),
-    }
-  })
+  const data = metadata as unknown as {countries: Record<string, CountryMetadata>; country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, CountryMetadata>}
+  const planCache = new Map<string, NumberingPlan>()
+  const planOf = (key: string, country: CountryMetadata) => {
+    let plan = planCache.get(key)
+    if (plan === undefined) planCache.set(key, (plan = numberingPlan(country)))
+    return plan
+  }
+  const plans = wanted.map((region) => planOf(region, data.countries[region]))
   const nationalCache = new Map<string, boolean>()
   return {
     national(digits) {
       const cached = nationalCache.get(digits)
       if (cached !== undefined) return cached
-      const valid = plans.some((plan) => {
-        const significant = plan.trunkPrefix !== '' && digits.startsWith(plan.trunkPrefix) ? digits.slice(plan.trunkPrefix.length) : digits
-        if (!plan.lengths.has(significant.length) || !plan.pattern.test(significant)) return false
-        // Valid as libphonenumber's isValid() judges: the number is of some type of the region.
-        return plan.types().some((type) => (type.lengths === undefined || type.lengths.has(significant.length)) && type.pattern.test(significant))
-      })
+      const valid = plans.some((plan) => isValidIn(plan, plan.trunkPrefix !== '' && digits.startsWith(plan.trunkPrefix) ? digits.slice(plan.trunkPrefix.length) : digits))
       if (nationalCache.size >= 4096) nationalCache.clear()
       nationalCache.set(digits, valid)
       return valid
     },
     international(digits) {
-      const number = parsePhoneNumberFromString(`+${digits}`)
-      if (number === undefined) return false
-      return number.isValid() ? 'valid' : number.isPossible() ? 'possible' : false
+      // The country calling code is 1 to 3 digits and prefix-free: at most one split fits.
+      for (let length = 1; length <= 3; length++) {
+        const code = digits.slice(0, length)
+        const regions = data.country_calling_codes[code]
+        if (regions === undefined) continue
+        const significant = digits.slice(length)
+        const codePlans = regions.map((region) => (data.countries[region] !== undefined ? planOf(region, data.countries[region]) : planOf(`+${code}`, data.nonGeographic![code])))
+        if (codePlans.some((plan) => isValidIn(plan, significant))) return 'valid'
+        return codePlans.some((plan) => plan.lengths.has(significant.length)) ? 'possible' : false
+      }
+      return false
     },
   }
+}
+
+function numberingPlan(country: CountryMetadata): NumberingPlan {
+  let types: {pattern: RegExp; lengths?: ReadonlySet<number>}[] | undefined
+  return {
+    trunkPrefix: typeof country[5] === 'string' ? country[5] : '',
+    lengths: new Set(country[3]),
+    pattern: new RegExp(`^(?:${country[2]})$`),
+    types: () =>
+      (types ??= (country[11] ?? []).flatMap((type) =>
+        // An empty pattern means "as fixed line" (listed already).
+        type === 0 || type[0] === '' ? [] : [{pattern: new RegExp(`^(?:${type[0]})$`), lengths: type[1] === undefined ? undefined : new Set(type[1])}],
+      )),
+  }
+}
+
+// Valid as libphonenumber's isValid() judges: the general pattern and the pattern of some number type.
+function isValidIn(plan: NumberingPlan, significant: string): boolean {
+  if (!plan.lengths.has(significant.length) || !plan.pattern.test(significant)) return false
+  return plan.types().some((type) => (type.lengths === undefined || type.lengths.has(significant.length)) && type.pattern.test(significant))
 }

@@ -4,8 +4,8 @@ import {isNumberEnd} from './numbers.js'
 import type {PhoneRegions} from './phone-regions.js'
 import {span, type Span} from './span.js'
 
-// A run of digit groups joined by one separator each; "(0)" and "(415)" count as groups.
-const GROUPS = /(?:\(\d{1,5}\)|\d{1,15}\)?)(?:(?:[ .\-/\u00a0]|(?<=\))|[ ]?(?=\())(?:\(\d{1,5}\)[ \-.]?)?\d{1,15}){0,7}/y
+// A run of digit groups joined by one separator each; "(0)" and "(415)" count as groups ("(215)331-1620" too).
+const GROUPS = /(?:\(\d{1,5}\)(?:[ \-.]?\d{1,15})?|\d{1,15}\)?)(?:(?:[ .\-/\u00a0]|[ ]?(?=\())(?:\(\d{1,5}\)[ \-.]?)?\d{1,15}){0,7}/y
 const EXTENSION = /[ ]?(?:ext\.?|extension|x)[ ]?#?\d{1,6}(?!\d)/iy
 
 /**
@@ -27,9 +27,8 @@ export function matchPhone(text: string, digit: number, floor: number, regions: 
   if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
   if (plus && text.charCodeAt(start) === 40 && !/^\d{1,4}\)/.test(m[0])) start++ // "(+44 …" without ")": the paren is text
   const body = m[0]
-  let cue: boolean | undefined // phone wording before the number, read only when needed
-  const hasCue = () => (cue ??= hasPhoneContext(text, start))
-  if (body.length < 8 && (plus || !hasCue())) return null
+  // Fewer than 8 characters: a phone only after phone wording, and with at least 5 digits ("50/50", "200-300" are not).
+  if (body.length < 8 && (plus || body.length < 5 || countDigits(body) < 5 || !hasCue(text, start))) return null
   const bodyStart = m.index
   // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
   const runs = digitRuns(body)
@@ -40,12 +39,33 @@ export function matchPhone(text: string, digit: number, floor: number, regions: 
     const len = runs[k - 1][1]
     const end = bodyStart + len
     if (!isNumberEnd(text, end) || isFollowedByUnit(text, end) || (text.charCodeAt(end) === 45 && isWordChar(text, end + 1))) continue
-    const verdict = judge(body.slice(0, len), plus, regions, hasCue)
+    const verdict = judge(body.slice(0, len), plus, regions, text, start)
     if (verdict === 'valid') return span('PHONE', start, withExtension(text, end))
     // An international number of the right length for its country is still a phone, unless a shorter reading is valid.
     if (verdict === 'possible' && loose === null) loose = span('PHONE', start, withExtension(text, end))
   }
   return loose
+}
+
+// Phone wording before the number at `start`, read only when a rule needs it and at most once per number
+// (a function, not a closure per call: the scanner reaches here for most numbers in a text).
+let cueText = ''
+let cueStart = -1
+let cueFound = false
+
+function hasCue(text: string, start: number): boolean {
+  if (text !== cueText || start !== cueStart) {
+    cueText = text
+    cueStart = start
+    cueFound = hasPhoneContext(text, start)
+  }
+  return cueFound
+}
+
+function countDigits(body: string): number {
+  let digits = 0
+  for (let i = 0; i < body.length; i++) if (isDigit(body.charCodeAt(i))) digits++
+  return digits
 }
 
 function digitRuns(body: string): [number, number][] {
@@ -59,7 +79,7 @@ function digitRuns(body: string): [number, number][] {
   return runs
 }
 
-function judge(body: string, plus: boolean, regions: PhoneRegions, hasCue: () => boolean): 'valid' | 'possible' | false {
+function judge(body: string, plus: boolean, regions: PhoneRegions, text: string, start: number): 'valid' | 'possible' | false {
   const groups = body.match(/\d+/g) ?? []
   let digits = groups.join('')
   if (plus) {
@@ -72,8 +92,8 @@ function judge(body: string, plus: boolean, regions: PhoneRegions, hasCue: () =>
   if (isDateLike(body)) return false
   const unbroken = groups.length === 1
   // Short numbers, and unbroken ones without a trunk 0, read as counts and IDs unless phone wording comes first.
-  if ((digits.length < 8 || (unbroken && !(digits[0] === '0' && digits.length >= 9 && digits.length <= 12))) && !hasCue()) return false
-  if (!unbroken && !hasCue() && looksLikeAnotherNumber(body, groups)) return false
+  if ((digits.length < 8 || (unbroken && !(digits[0] === '0' && digits.length >= 9 && digits.length <= 12))) && !hasCue(text, start)) return false
+  if (!unbroken && looksLikeAnotherNumber(body, groups) && !hasCue(text, start)) return false
   return regions.national(digits) ? 'valid' : false
 }
 
@@ -108,11 +128,12 @@ function hasPhoneStart(text: string, start: number): boolean {
 
 // Currency signs ("¥", "₩", "₹"…) and the numero sign come before amounts and order numbers, never before a phone.
 const NOT_BEFORE_PHONE = /[\p{Sc}\u2116]/u
-// …and a currency sign or a percent sign after a number says what it is.
-const UNIT_AFTER = /^ ?[\p{Sc}%\u066a]/u
 
+// A currency or percent sign after a number ("1 234 567 ₩", "99 %") says what it is.
 function isFollowedByUnit(text: string, end: number): boolean {
-  return UNIT_AFTER.test(text.slice(end, end + 2))
+  let c = text.charCodeAt(end)
+  if (c === 32 || c === 0xa0) c = text.charCodeAt(end + 1)
+  return c === 37 || c === 0x066a || c === 36 || (c >= 0xa2 && c <= 0xa5) || (c >= 0x20a0 && c <= 0x20cf) || c === 0x0e3f
 }
 
 function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {

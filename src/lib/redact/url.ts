@@ -24,6 +24,7 @@ export function matchSchemeUrl(text: string, colon: number, floor: number): Span
 
 /** A scheme-less URL (`www.x.com`, `linktr.ee/name`, `shop.lutsk.ua`, `мелеуз.москва`) containing the `.` at `dot`. */
 export function matchHostUrl(text: string, dot: number, floor: number, isPublicDomain: PublicDomainTest): Span | null {
+  if (!mayBeHost(text, dot)) return null
   const start = hostStart(text, dot, floor)
   if (start === dot || !hasHostBoundary(text, start)) return null
   const host = readHost(text, start)
@@ -58,11 +59,46 @@ export function publicSuffixEnd(text: string, start: number, end: number): {end:
   const cuttable = scriptAt(text, lastDot + 1) > LATIN
   for (let e = end; e > lastDot + 1; e--) {
     const host = text.slice(start, e).toLowerCase()
-    const parsed = parse(host, TLDTS_OPTIONS)
-    if (parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true)) return {end: e, host, icann: parsed.isIcann === true}
+    const icann = suffixKind(host)
+    if (icann !== undefined) return {end: e, host, icann}
     if (!cuttable) break
   }
   return null
+}
+
+// Cheap reject before any walking: "3.14", "Node.js", "index.ts", "e.g." end in a label that is no top-level domain.
+function mayBeHost(text: string, dot: number): boolean {
+  const first = scriptAt(text, dot + 1)
+  if (first === NONE || first === DIGIT) return false
+  let end = dot + 1
+  while (end < text.length && sameScript(scriptAt(text, end), first) && scriptAt(text, end) !== NONE) end++
+  const c = text.charCodeAt(end)
+  if (c === 46 || c === 45 || c === 58 || c === 47 || c === 63 || c === 35) return true // more labels, port, path
+  return first > LATIN || isTopLevelDomain(text.slice(dot + 1, end).toLowerCase())
+}
+
+const topLevelDomains = new Map<string, boolean>()
+
+function isTopLevelDomain(label: string): boolean {
+  let known = topLevelDomains.get(label)
+  if (known === undefined) {
+    if (topLevelDomains.size >= 8192) topLevelDomains.clear()
+    topLevelDomains.set(label, (known = suffixKind(`example.${label}`) !== undefined))
+  }
+  return known
+}
+
+// Chat names the same few hosts and file names over and over ("index.ts", "gmail.com"): their verdicts are kept.
+const suffixKinds = new Map<string, boolean | undefined>()
+
+/** true: an ICANN suffix; false: a private one (github.io); undefined: no registrable domain on a known suffix. */
+function suffixKind(host: string): boolean | undefined {
+  if (suffixKinds.has(host)) return suffixKinds.get(host)
+  const parsed = parse(host, TLDTS_OPTIONS)
+  const kind = parsed.domain === null || !(parsed.isIcann === true || parsed.isPrivate === true) ? undefined : parsed.isIcann === true
+  if (suffixKinds.size >= 8192) suffixKinds.clear()
+  suffixKinds.set(host, kind)
+  return kind
 }
 
 /** A bare `name.suffix`: an ICANN suffix written in lower case, no file extension, no digits-only name, not a configured public domain. */
