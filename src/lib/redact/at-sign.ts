@@ -17,15 +17,15 @@ export function matchAtSign(text: string, at: number, floor: number): Span | nul
 }
 
 /**
- * The local part: every RFC 5322 atext character ("o'brien", "a&r", "customer/department=shipping")
- * when it is ASCII, or letters of one script (internationalised addresses). It starts with a letter,
+ * The local part: Latin letters, digits and every RFC 5322 atext character ("o'brien", "a&r",
+ * "josé.garcía", "customer/department=shipping"), or letters of one other script (internationalised addresses). It starts with a letter,
  * digit or '_': quotes and asterisks that chat puts around an address stay outside.
  */
 function localPartStart(text: string, at: number, floor: number): number {
   let start = at
   const script = scriptAt(text, at - 1)
-  if (text.charCodeAt(at - 1) < 128) {
-    while (start > floor && (isAsciiAlnum(text.charCodeAt(start - 1)) || ATEXT_SPECIALS.has(text.charCodeAt(start - 1)))) start--
+  if (script === LATIN || script === DIGIT || ATEXT_SPECIALS.has(text.charCodeAt(at - 1))) {
+    while (start > floor && (scriptAt(text, start - 1) === LATIN || scriptAt(text, start - 1) === DIGIT || ATEXT_SPECIALS.has(text.charCodeAt(start - 1)))) start--
   } else if (script !== NONE) {
     while (start > floor && (text.charCodeAt(start - 1) === 46 || (scriptAt(text, start - 1) !== NONE && sameScript(scriptAt(text, start - 1), script)))) start--
   }
@@ -42,7 +42,7 @@ function matchEmail(text: string, start: number, at: number): Span | null {
   // An ASCII address needs no listed suffix ("jdoe@one.test" is one). A local part in another script needs
   // one ("インスタは@krm.etallh" is a handle after Japanese text), and a non-Latin last label that runs on
   // into text ("info@苗栗市.中国必要な") ends at the longest known suffix.
-  const asciiLocal = text.charCodeAt(at - 1) < 128
+  const asciiLocal = scriptAt(text, at - 1) <= LATIN || ATEXT_SPECIALS.has(text.charCodeAt(at - 1))
   if (asciiLocal && scriptAt(name, name.lastIndexOf('.') + 1) <= LATIN) return span('EMAIL', start, host.end)
   const known = publicSuffixEnd(text, at + 1, host.end)
   if (known === null) return asciiLocal ? span('EMAIL', start, host.end) : null
@@ -60,10 +60,16 @@ function matchHandle(text: string, at: number): Span | null {
 function isLocalPartFirst(text: string, i: number): boolean {
   const c = text.charCodeAt(i)
   if (c < 128) return isAsciiAlnum(c) || c === 95
-  const s = scriptAt(text, i)
-  return s !== NONE && s !== DIGIT
+  return scriptAt(text, i) > DIGIT
 }
 
 function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+}
+
+/** Whether the text from `from` runs on through local-part characters to an '@' ("user.name+tag@…"). */
+export function reachesAtSign(text: string, from: number): boolean {
+  let i = from
+  while (i < text.length && i < from + 64 && (ATEXT_SPECIALS.has(text.charCodeAt(i)) || scriptAt(text, i) === LATIN || scriptAt(text, i) === DIGIT)) i++
+  return text.charCodeAt(i) === 64
 }

@@ -58,7 +58,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       return {text: out + text.slice(last), counts, total: findings.length}
     },
     verify(text: string): Finding[] {
-      return typeof text === 'string' ? verifyText(text, types, isAllowed) : []
+      return typeof text === 'string' ? verifyText(text, types, isAllowed, policy) : []
     },
   }
 }

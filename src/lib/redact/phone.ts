@@ -38,7 +38,8 @@ export function matchPhone(text: string, digit: number, floor: number, regions: 
     if (count < 5 || count > 17 || (k > 6 && !plus)) continue
     const len = runs[k - 1][1]
     const end = bodyStart + len
-    if (!isNumberEnd(text, end) || isFollowedByUnit(text, end) || (text.charCodeAt(end) === 45 && isWordChar(text, end + 1))) continue
+    const after = text.charCodeAt(end)
+    if (!isNumberEnd(text, end) || isFollowedByUnit(text, end) || (after === 45 && isWordChar(text, end + 1)) || after === 64) continue // "…-X", "1234567@numbers.org"
     const verdict = judge(body.slice(0, len), plus, regions, text, start)
     if (verdict === 'valid') return span('PHONE', start, withExtension(text, end))
     // An international number of the right length for its country is still a phone, unless a shorter reading is valid.

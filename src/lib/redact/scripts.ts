@@ -5,6 +5,7 @@ export const NONE = 0
 export const DIGIT = 1
 export const LATIN = 2
 const CJK = 3 // Han and kana together: Japanese host names mix them
+const HANGUL = 4
 
 /** The script class of the character at `i`: NONE for anything that is no letter or digit. */
 export function scriptAt(text: string, i: number): number {
@@ -14,6 +15,7 @@ export function scriptAt(text: string, i: number): number {
   if ((c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x1e00 && c <= 0x1eff)) return LATIN
   if (c >= 0x300 && c <= 0x36f) return LATIN // combining marks after a Latin letter
   if ((c >= 0x3040 && c <= 0x30ff && c !== 0x30fb) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) return CJK
+  if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f)) return HANGUL
   if (c >= 0xd800 && c <= 0xdfff) return NONE
   // Elsewhere a Unicode block (256 code points) stands for its script: Cyrillic, Greek, Arabic, Hebrew,
   // Devanagari, Bengali, Thai, Hangul syllables… Letters and marks only.
@@ -21,6 +23,11 @@ export function scriptAt(text: string, i: number): number {
 }
 
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u
+
+/** Scripts written without spaces between words (CJK, kana, hangul with its particles, Thai, Lao, Myanmar, Khmer). */
+export function isUnspaced(script: number): boolean {
+  return script === CJK || script === HANGUL || script === 16 + 0x0e || script === 16 + 0x10 || script === 16 + 0x17
+}
 
 /** Same script, where digits go with any script. */
 export function sameScript(a: number, b: number): boolean {

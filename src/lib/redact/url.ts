@@ -1,12 +1,13 @@
 import {parse} from 'tldts'
-import {DIGIT, LATIN, NONE, hostStart, readHost, sameScript, scriptAt} from './scripts.js'
+import {DIGIT, LATIN, NONE, hostStart, isUnspaced, readHost, sameScript, scriptAt} from './scripts.js'
+import {reachesAtSign} from './at-sign.js'
 import {span, type Span} from './span.js'
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{1,19}$/
 const TLDTS_OPTIONS = {extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false} as const
 // Public suffixes that are also file extensions people name in chat ("notes.md", "clip.mov", "run.sh"):
 // a bare "name.<one of these>" is a file; with a path, a scheme or www. it is still a URL.
-const FILE_EXTENSIONS = new Set(['zip', 'mov', 'md', 'py', 'sh', 'rs', 'ai', 'so', 'pm', 'ps', 'ml', 'cc', 'tf', 'gd', 'pl', 'sb', 'ms', 'mk', 'dot', 'map', 'bz', 'run', 'cx', 'cs', 'hs', 'ws', 'tv'])
+export const FILE_EXTENSIONS: ReadonlySet<string> = new Set(['zip', 'mov', 'md', 'py', 'sh', 'rs', 'ai', 'so', 'pm', 'ps', 'ml', 'cc', 'tf', 'gd', 'sb', 'dot', 'map', 'bz', 'run', 'hs'])
 
 /** Keeps named bare domains (a configured list: "named bare, they say where, not who"); with a path they are URLs. */
 export type PublicDomainTest = (host: string) => boolean
@@ -35,7 +36,7 @@ export function matchHostUrl(text: string, dot: number, floor: number, isPublicD
   const rawTld = name.slice(lastDot + 1)
   if (scriptAt(name, lastDot + 1) === DIGIT) return null // "3.14", "v1.2"
   const next = text.charCodeAt(hostEnd)
-  if (next === 95 || next === 64 || (next === 45 && scriptAt(text, hostEnd + 1) !== NONE)) return null // "file.tar_gz", "x.y@", "a.b-c"
+  if (next === 95 || (next === 45 && scriptAt(text, hostEnd + 1) !== NONE) || (next !== 47 && reachesAtSign(text, hostEnd))) return null // "file.tar_gz", "a.b-c", "user.name+tag@…"
   const port = /^:\d{2,5}(?![\d])/.exec(text.slice(hostEnd, hostEnd + 7))
   if (port !== null) hostEnd += port[0].length
   const hasPath = text.charCodeAt(hostEnd) === 47 || text.charCodeAt(hostEnd) === 63 || text.charCodeAt(hostEnd) === 35
@@ -92,7 +93,7 @@ function isTopLevelDomain(label: string): boolean {
 const suffixKinds = new Map<string, boolean | undefined>()
 
 /** true: an ICANN suffix; false: a private one (github.io); undefined: no registrable domain on a known suffix. */
-function suffixKind(host: string): boolean | undefined {
+export function suffixKind(host: string): boolean | undefined {
   if (suffixKinds.has(host)) return suffixKinds.get(host)
   const parsed = parse(host, TLDTS_OPTIONS)
   const kind = parsed.domain === null || !(parsed.isIcann === true || parsed.isPrivate === true) ? undefined : parsed.isIcann === true
@@ -109,8 +110,9 @@ function isBareHost(host: string, rawTld: string, icann: boolean, isPublicDomain
   return true
 }
 
-// The path, query and fragment: URL punctuation, and letters of the host's script (ASCII hosts: Latin
-// letters), so Japanese or Thai text running on after a link is not swallowed into it.
+// The path, query and fragment: URL punctuation and letters ("example.ru/путь"), except letters of the
+// scripts written without spaces (CJK, kana, hangul particles, Thai, Lao, Khmer, Myanmar) unless the host
+// is in that script: Japanese or Thai text running on after a link is not swallowed into it.
 function readUrlBody(text: string, from: number, script: number): number {
   let i = from
   while (i < text.length) {
@@ -119,7 +121,7 @@ function readUrlBody(text: string, from: number, script: number): number {
       if (!URL_ASCII[c]) break
     } else {
       const s = scriptAt(text, i)
-      if (s === NONE || !sameScript(s, script === DIGIT ? LATIN : script)) break
+      if (s === NONE || (isUnspaced(s) && s !== script)) break
     }
     i++
   }

@@ -1,14 +1,23 @@
 import {isIP} from 'node:net'
 import {isAsciiAlphanumeric, runStart, type CharacterClass} from './char-runs.js'
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
-import {hasVersionContext} from './context.js'
-import {PUBLIC_PLATFORMS, WEB_TLDS, isTld} from './tlds.js'
+import {hasPhoneContext, hasVersionContext} from './context.js'
+import {fold, needsFolding} from './fold.js'
+import type {PhoneRegions} from './phone-regions.js'
 import type {Finding, PiiType} from './types.js'
+import {FILE_EXTENSIONS, suffixKind, type PublicDomainTest} from './url.js'
 import {AT, DIGIT_DOT_DIGIT, FOUR_DIGITS, IBAN_START, INNER_DOT_BIT, IP, PHONE_START, SCHEME, SSN_START, TWO_COLONS, ipMatches, textFeatures, type Match} from './verify-hints.js'
 
-// The second detector export runs on its own output. It shares only the checksums and the
-// policy lists with the scanner; its matching is separate, plain regular expressions, so a bug in
-// one scanner path is unlikely to hide the same value from both.
+// The second detector export runs on its own output. It shares only the references (checksums,
+// libphonenumber's metadata, the Public Suffix List, the compatibility folding) and the policy lists
+// with the scanner; its matching is separate, plain regular expressions over the folded text, so a
+// bug in one scanner path is unlikely to hide the same value from both.
+
+/** What verify judges candidates against: the scanner's references and policy, not its matchers. */
+export interface VerifyPolicy {
+  phones: PhoneRegions
+  isPublicDomain: PublicDomainTest
+}
 interface Rule {
   type: PiiType
   pattern: RegExp
@@ -16,7 +25,7 @@ interface Rule {
   requires: number
   /** The pattern's non-empty matches, when a scan of the whole text would be too slow. */
   matches?: (text: string) => Iterable<Match>
-  accept: (value: string, text: string, index: number) => boolean
+  accept: (value: string, text: string, index: number, policy: VerifyPolicy) => boolean
 }
 
 const HOST_URL = /(?<![\p{L}\p{N}@./\\_#$~-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[:/][^\s<>"'`]*)?/uy
@@ -26,7 +35,7 @@ const INNER_DOT = /\.(?<=[^\s.]\.)(?=[^\s.])/g
 const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || code === 45, other: /^[\p{L}\p{N}-]$/u}
 
 const RULES: Rule[] = [
-  {type: 'EMAIL', requires: AT, pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
+  {type: 'EMAIL', requires: AT, pattern: /[\p{L}\p{N}._%+'&!#$*/=?^`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
   {type: 'HANDLE', requires: AT, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
   {type: 'URL', requires: SCHEME, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   {type: 'URL', requires: INNER_DOT_BIT, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
@@ -34,34 +43,36 @@ const RULES: Rule[] = [
   {type: 'CARD', requires: FOUR_DIGITS, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
   {type: 'IBAN', requires: IBAN_START, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
   {type: 'SSN', requires: SSN_START, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', requires: PHONE_START, pattern: /(?<![\w.,/+$€£#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'PHONE', requires: PHONE_START, pattern: /(?<![\w.,/+$€£¥₩₹#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
 ]
 
 const NO_FINDINGS: Finding[] = []
 
 /** Everything in `text` that still looks like one of `types`, minus allowed values. Overlaps keep the earlier, longer finding. */
-export function verifyText(text: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean): Finding[] {
+export function verifyText(original: string, types: ReadonlySet<PiiType>, isAllowed: (type: PiiType, value: string) => boolean, policy: VerifyPolicy): Finding[] {
   // Called once per training message, nearly always finding nothing: no closure, and no array until there is a finding.
   let findings: Finding[] | undefined
+  // Full-width and other compatibility forms are read as ASCII; folding keeps every offset, values come from the original.
+  const text = needsFolding(original) ? fold(original) : original
   const features = textFeatures(text)
   if (features === 0) return NO_FINDINGS
   for (const rule of RULES) {
     if ((rule.requires & features) === 0 || !types.has(rule.type)) continue
     if (rule.matches !== undefined) {
-      for (const {value, index} of rule.matches(text)) if (isFinding(rule, value, text, index, isAllowed)) (findings ??= []).push(finding(rule.type, value, index))
+      for (const {value, index} of rule.matches(text)) if (isFinding(rule, value, text, index, isAllowed, policy)) (findings ??= []).push(finding(rule.type, original.slice(index, index + value.length), index))
       continue
     }
     rule.pattern.lastIndex = 0
     for (let m = rule.pattern.exec(text); m !== null; m = rule.pattern.exec(text)) {
       if (m[0].length === 0) rule.pattern.lastIndex++
-      else if (isFinding(rule, m[0], text, m.index, isAllowed)) (findings ??= []).push(finding(rule.type, m[0], m.index))
+      else if (isFinding(rule, m[0], text, m.index, isAllowed, policy)) (findings ??= []).push(finding(rule.type, original.slice(m.index, m.index + m[0].length), m.index))
     }
   }
   return findings === undefined ? NO_FINDINGS : outermost(findings)
 }
 
-function isFinding(rule: Rule, value: string, text: string, index: number, isAllowed: (type: PiiType, value: string) => boolean): boolean {
-  return rule.accept(value, text, index) && !isAllowed(rule.type, value)
+function isFinding(rule: Rule, value: string, text: string, index: number, isAllowed: (type: PiiType, value: string) => boolean, policy: VerifyPolicy): boolean {
+  return rule.accept(value, text, index, policy) && !isAllowed(rule.type, value)
 }
 
 function finding(type: PiiType, value: string, start: number): Finding {
@@ -98,17 +109,21 @@ function* hostUrlMatches(text: string): Generator<Match> {
   }
 }
 
-function isHostUrl(value: string): boolean {
+// A dotted name on a public suffix (the Public Suffix List, via tldts): with a path, port or www. any
+// suffix; bare, an ICANN one written in lower case that is no file extension nor a configured public domain.
+function isHostUrl(value: string, _text: string, _index: number, policy: VerifyPolicy): boolean {
   const hostEnd = value.search(/[:/]/)
   const rawHost = (hostEnd === -1 ? value : value.slice(0, hostEnd)).replace(/\.+$/, '')
   const host = rawHost.toLowerCase()
   const rawTld = rawHost.slice(rawHost.lastIndexOf('.') + 1)
   const tld = rawTld.toLowerCase()
-  const qualified = hostEnd !== -1 || host.startsWith('www.')
-  if (qualified) return isTld(tld) && /^[\p{L}]/u.test(tld)
-  if (rawTld !== tld || !WEB_TLDS.has(tld) || /^\d+\./.test(host)) return false
+  if (!/^\p{L}/u.test(tld) || /^\d+\./.test(host)) return false
+  const kind = suffixKind(host)
+  if (kind === undefined) return false
+  if (hostEnd !== -1 || host.startsWith('www.')) return true
+  if (!kind || rawTld !== tld || FILE_EXTENSIONS.has(tld)) return false
   const parts = host.split('.')
-  for (let i = 0; i < parts.length - 1; i++) if (PUBLIC_PLATFORMS.has(parts.slice(i).join('.'))) return false
+  for (let i = 0; i < parts.length - 1; i++) if (policy.isPublicDomain(parts.slice(i).join('.'))) return false
   return true
 }
 
@@ -137,18 +152,24 @@ function hasIbanPrefix(value: string): boolean {
   return false
 }
 
-function isPhoneLike(value: string): boolean {
+// Judged with libphonenumber's metadata: international forms for their country; national forms for the
+// configured regions when grouped the way phones are, or unbroken after phone wording or a trunk 0.
+function isPhoneLike(value: string, text: string, index: number, policy: VerifyPolicy): boolean {
   const groups = value.match(/\d+/g) ?? []
   const digits = groups.join('')
-  if (value.startsWith('+') || value.startsWith('(+')) return digits.length >= 8 && digits.length <= 16
-  if (digits.startsWith('00')) return digits.length >= 11 && digits.length <= 17 && groups.length >= 2
-  if (groups.length < 2 || /^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(value) || /^\d{4}([./-])\d{2}\1\d{2}/.test(value)) return false
-  if (groups.some((g, i) => g.length < 2 && !(i === 0 && g === '1'))) return false
-  const shape = groups.map((g) => g.length).join('-')
-  if (digits[0] === '0') return digits.length >= 9 && digits.length <= 12
-  if (digits.length === 10) return /^(?:3-3-4|5-5|2-4-4|3-7|3-3-2-2)$/.test(shape) && !(shape === '5-5' && digits[0] < '6')
-  if (digits.length === 11) return shape === '1-3-3-4' || shape === '2-5-4'
-  return digits.length === 9 && /^[6-9]/.test(digits) && (shape === '3-2-2-2' || shape === '2-3-2-2')
+  if (value.startsWith('+') || value.startsWith('(+')) return digits.length >= 8 && digits.length <= 16 && policy.phones.international(digits) !== false
+  if (digits.startsWith('00')) return digits.length >= 11 && digits.length <= 17 && groups.length >= 2 && policy.phones.international(digits.slice(2)) !== false
+  if (digits.length < 7 || digits.length > 13) return false
+  if (/^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(value) || /^\d{4}([./-])\d{2}\1\d{2}/.test(value)) return false
+  const cue = hasPhoneContext(text, index)
+  if (!cue) {
+    if (groups.length === 1 ? !(digits[0] === '0' && digits.length >= 9) : digits.length < 8) return false
+    if (groups.some((g, i) => g.length < 2 && !(i === 0 && /^[01]$/.test(g) && value[1] === ' '))) return false
+    if (/^\d{1,3}([ .'])\d{3}(?:\1\d{3})*$/.test(value) || /^(?:19|20)\d\d[-/.]/.test(value) || /^\d{3}-\d{2}-\d{4,5}$/.test(value)) return false
+    // Dotted versions ("17.10.71.36"): dotted phones have groups of three or more, or a trunk 0.
+    if (value.includes('.') && digits[0] !== '0' && groups.slice(1, -1).some((g) => g.length < 3)) return false
+  }
+  return policy.phones.national(digits)
 }
 
 function count(text: string, char: string): number {

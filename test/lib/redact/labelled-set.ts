@@ -15,6 +15,11 @@ export function loadPositives(): LabelledLine[] {
   return readFileSync(`${FIXTURES}positives.jsonl`, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as LabelledLine)
 }
 
+/** The sample app's configured public domains (LOOPFT_REDACT_PUBLIC_DOMAINS), which the original set's clean lines name bare. */
+export function loadPublicDomains(): string[] {
+  return readFileSync(`${FIXTURES}public-domains.txt`, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'))
+}
+
 export function loadCleanLines(): string[] {
   return readFileSync(`${FIXTURES}clean.txt`, 'utf8').split('\n').filter((l) => l !== '')
 }

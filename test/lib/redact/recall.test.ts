@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import {createRedactor, PII_TYPES, type PiiType} from '../../../src/lib/redact/index.js'
-import {loadCleanLines, loadPositives, scoreFindings, scoreRedactFunction} from './labelled-set.js'
+import {loadCleanLines, loadPositives, loadPublicDomains, scoreFindings, scoreRedactFunction} from './labelled-set.js'
 
 // Targets from issue 3: recall ≥ 98% for EMAIL, PHONE, URL, HANDLE, ≥ 95% for the rest; ≤ 1% of clean lines changed.
 const TARGET: Record<PiiType, number> = {EMAIL: 0.98, PHONE: 0.98, URL: 0.98, HANDLE: 0.98, IP: 0.95, CARD: 0.95, IBAN: 0.95, SSN: 0.95}
 
 describe('redact: labelled set', () => {
-  const redactor = createRedactor()
+  // Configured as the sample app it imitates is: its platforms named bare are places, not people.
+  const redactor = createRedactor({publicDomains: loadPublicDomains()})
   const positives = loadPositives()
   const clean = loadCleanLines()
 
