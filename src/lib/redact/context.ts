@@ -3,19 +3,24 @@ const WINDOW = 40
 
 // "phone", "call me", "my number" in the languages most chat is written in. A cue may be followed by a
 // few short words or particles ("call me on", "mon numéro est le", "電話は", "전화번호는") and separators.
-const PHONE_CUES = [
+// Cues of spaced scripts must start a word ("intel", "правительства" hold no cue); Hebrew attaches
+// prefixes ("הטלפון") and CJK, kana, hangul and Thai run words together, so theirs may start anywhere.
+const WORD_CUES = [
   'phone', 'tel', 'telephone', 'mobile', 'cell', 'call', 'calling', 'text', 'txt', 'sms', 'whatsapp', 'signal', 'viber', 'telegram', 'ring', 'dial', 'fax', 'reach', 'contact',
   '(?:my|his|her|your|our|their) (?:number|digits|no\\.?)', 'handy', 'telefon', 'rufnummer', 'nummer', 'anrufen', 'téléphone', 'tél', 'portable', 'numéro', 'appelle[rz]?', 'joindre',
   'teléfono', 'telefone', 'telefono', 'móvil', 'movil', 'celular', 'cellulare', 'telemóvel', 'número', 'numero', 'llámame', 'ligue', 'chiama', 'telefoon', 'mobiel', 'bel',
   'komórka', 'numer', 'zadzwoń', 'cep', 'numaram?', 'telefonum', 'телефон\\p{L}*', 'тел', 'мобильн\\p{L}*', 'мобільн\\p{L}*', 'номер', 'звони', 'позвони', 'дзвони',
-  'τηλέφωνο', 'τηλ', 'κινητό', 'هاتف\\p{L}*', 'جوال', 'موبايل', 'رقم', 'اتصل', 'تلفن', 'شماره', 'موبایل', 'טלפון', 'נייד', 'מספר', 'फ़ोन', 'फोन', 'नंबर', 'मोबाइल',
-  'ফোন', 'নম্বর', 'মোবাইল', '電話', 'でんわ', '携帯', 'ケータイ', '番号', '电话', '手机', '手機', '号码', '號碼', '联系', '聯繫', '전화', '번호', '휴대폰', '핸드폰', '연락처',
-  'โทร', 'เบอร์', 'มือถือ', 'điện thoại', 'sđt', 'gọi', 'telepon', 'telp', 'nomor', 'hp', 'wa',
+  'τηλέφωνο', 'τηλ', 'κινητό', 'هاتف\\p{L}*', 'جوال', 'موبايل', 'رقم', 'اتصل', 'تلفن', 'شماره', 'موبایل', 'फ़ोन', 'फोन', 'नंबर', 'मोबाइल', 'ফোন', 'নম্বর', 'মোবাইল',
+  'điện thoại', 'sđt', 'gọi', 'telepon', 'telp', 'nomor', 'hp', 'wa',
+]
+const ATTACHED_CUES = [
+  'טלפון', 'נייד', 'מספר', '電話', 'でんわ', '携帯', 'ケータイ', '番号', '电话', '手机', '手機', '号码', '號碼', '联系', '聯繫', '전화', '번호', '휴대폰', '핸드폰', '연락처', 'โทร', 'เบอร์', 'มือถือ',
 ]
 const SEPARATORS = '[\\s:：#.()+=\\-]*'
-// Not inside a Latin word ("intel"); other scripts attach prefixes to the cue (Hebrew "הטלפון").
-const PHONE_WORDS = new RegExp(`(?<![A-Za-z0-9\\u00c0-\\u024f])(?:${PHONE_CUES.join('|')})(?:${SEPARATORS}[^\\s\\d]{1,6}){0,3}${SEPARATORS}$`, 'iu')
-// "SSN:", "social security number", "soc sec no.", and "social" alone only as "his social is", "social:", "social #".
+const PHONE_WORDS = new RegExp(
+  `(?:(?<![\\p{L}\\p{N}])(?:${WORD_CUES.join('|')})|${ATTACHED_CUES.join('|')})(?:${SEPARATORS}[^\\s\\d]{1,6}){0,3}${SEPARATORS}$`,
+  'iu',
+)
 const SSN_WORDS = /(?:\b(?:ssn|ss#|ssn#|social security|social sec|soc\.? sec\.?|sozialversicherungs\w*)[\s\w#:.()-]{0,20}|\bsocial(?:\s+(?:is|was|number|no\.?)|\s*[:#])\s*)$/i
 // Generic software words only: product names belong to an app's configuration, not to the engine.
 const VERSION_WORDS = /\b(?:v|version|ver\.?|build|release|firmware|fw|update|updated|upgrade|patch|driver|app|sdk|api|plugin)\s*[:#]?\s*$/i
