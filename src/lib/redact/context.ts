@@ -22,6 +22,8 @@ const PHONE_WORDS = new RegExp(
   'iu',
 )
 const SSN_WORDS = /(?:\b(?:ssn|ss#|ssn#|social security|social sec|soc\.? sec\.?|sozialversicherungs\w*)[\s\w#:.()-]{0,20}|\bsocial(?:\s+(?:is|was|number|no\.?)|\s*[:#])\s*)$/i
+// Words that name a number as an identifier, not a person's: "UPC 6024…", "order no. 8812…", "Account ID 0905…".
+const IDENTIFIER_WORDS = /(?<![\p{L}\p{N}])(?:id|upc|ean|gtin|isbn|issn|sku|asin|order|invoice|ref|reference|tracking|catalog(?:ue)?|cat|serial|part|model|item|ticket|case|batch|lot|barcode|product|article|artikel|commande|pedido|bestellung|заказ|注文|订单)(?:\s*(?:no\.?|nr\.?|number|num|#|id|code))?\s*[:#.]?\s*$/iu
 // Generic software words only: product names belong to an app's configuration, not to the engine.
 const VERSION_WORDS = /\b(?:v|version|ver\.?|build|release|firmware|fw|update|updated|upgrade|patch|driver|app|sdk|api|plugin)\s*[:#]?\s*$/i
 
@@ -35,6 +37,10 @@ export function hasPhoneContext(text: string, start: number): boolean {
 
 export function hasSsnContext(text: string, start: number): boolean {
   return SSN_WORDS.test(before(text, start))
+}
+
+export function hasIdentifierContext(text: string, start: number): boolean {
+  return IDENTIFIER_WORDS.test(before(text, start))
 }
 
 export function hasVersionContext(text: string, start: number): boolean {

@@ -17,7 +17,7 @@ export const TWO_COLONS = 16 // two ':'
 export const FOUR_DIGITS = 32 // /\d{4}/
 export const IBAN_START = 64 // /[A-Za-z]{2}\d\d/
 export const SSN_START = 128 // /\d{3}[- ]\d\d[- ]\d{4}/
-export const PHONE_START = 256 // /\d[ .\-/)]\(?\d|\+\d/
+export const PHONE_START = 256 // /\d[ .\-/)]\(?\d|\+\d|\d{8}/
 
 // The IP rule's pattern: every match holds a '.' or ':'. ipMatches() finds its matches without a scan of the whole text.
 export const IP = /(?<![\w.:])[0-9A-Fa-f.:%]*[.:][0-9A-Fa-f.:%]*(?![\w])/g
@@ -28,7 +28,7 @@ const ADDRESS: CharacterClass = {ascii: (c) => (c >= 48 && c <= 58) || (c >= 65 
 // Regular expressions and searches, not one loop over the characters: V8 runs these in native code,
 // at ~0.5 ns a character against ~3 for a JavaScript loop (measured on chat text).
 const INNER_DOT_HINT = /\S\.[^\s.]/
-const PHONE_HINT = /\d[ .\-/)]\(?\d|\+\d/
+const PHONE_HINT = /\d[ .\-/)]\(?\d|\+\d|\d{8}/
 const DIGIT_DOT_DIGIT_HINT = /\d\.\d/
 // Card, IBAN and SSN numbers are rare: one scan for the three (\d{4}, [A-Za-z]{2}\d\d or \d{3}[- ]\d,
 // written to start with a digit, which V8 skips to faster), the single ones only when it finds something.

@@ -1,7 +1,7 @@
 import {isIP} from 'node:net'
 import {isAsciiAlphanumeric, runStart, type CharacterClass} from './char-runs.js'
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
-import {hasPhoneContext, hasVersionContext} from './context.js'
+import {hasIdentifierContext, hasPhoneContext, hasVersionContext} from './context.js'
 import {fold, needsFolding} from './fold.js'
 import type {PhoneRegions} from './phone-regions.js'
 import type {Finding, PiiType} from './types.js'
@@ -43,7 +43,7 @@ const RULES: Rule[] = [
   {type: 'CARD', requires: FOUR_DIGITS, pattern: /(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w]|[.,/-]\d)/g, accept: isCard},
   {type: 'IBAN', requires: IBAN_START, pattern: /(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}/g, accept: hasIbanPrefix},
   {type: 'SSN', requires: SSN_START, pattern: /(?<![\w.,/-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.,/-]\d)/g, accept: (v) => isSsnValid(v.slice(0, 3), v.slice(4, 6), v.slice(7))},
-  {type: 'PHONE', requires: PHONE_START, pattern: /(?<![\w.,/+$€£¥₩₹#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\d)/g, accept: isPhoneLike},
+  {type: 'PHONE', requires: PHONE_START, pattern: /(?<![\w.,/+$€£¥₩₹#@-])(?<!\d:)(?:\+|\(\+?)?\d(?:[ .\-/]?\(?\d+\)?)*\d(?![\w]|[.,/-]\w)/g, accept: isPhoneLike},
 ]
 
 const NO_FINDINGS: Finding[] = []
@@ -163,7 +163,9 @@ function isPhoneLike(value: string, text: string, index: number, policy: VerifyP
   if (/^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(value) || /^\d{4}([./-])\d{2}\1\d{2}/.test(value)) return false
   const cue = hasPhoneContext(text, index)
   if (!cue) {
-    if (groups.length === 1 ? !(digits[0] === '0' && digits.length >= 9) : digits.length < 8) return false
+    // Unbroken: any 8 to 12 digits valid in a configured region are suspect (redact wants a trunk 0 or
+    // wording first), unless a word names them an identifier ("UPC 6024…", "Account ID 0905…").
+    if (groups.length === 1 ? digits.length < 8 || digits.length > 12 || hasIdentifierContext(text, index) : digits.length < 8) return false
     if (groups.some((g, i) => g.length < 2 && !(i === 0 && /^[01]$/.test(g) && value[1] === ' '))) return false
     if (/^\d{1,3}([ .'])\d{3}(?:\1\d{3})*$/.test(value) || /^(?:19|20)\d\d[-/.]/.test(value) || /^\d{3}-\d{2}-\d{4,5}$/.test(value)) return false
     // Dotted versions ("17.10.71.36"): dotted phones have groups of three or more, or a trunk 0.
