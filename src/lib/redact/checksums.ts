@@ -36,7 +36,8 @@ export function isSsnValid(area: string, group: string, serial: string): boolean
   return group !== '00' && serial !== '0000'
 }
 
-// IBAN lengths of every country in the SWIFT IBAN registry: another country code is no IBAN ("JD07 2546…" is a tracking number).
+// IBAN lengths of every country in the SWIFT IBAN registry, and Iran's (IBAN in use, not registered): another
+// country code is no IBAN ("JD07 2546…" is a tracking number).
 const IBAN_LENGTHS: Record<string, number> = {
   AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22, CY: 28,
   CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23,
@@ -44,5 +45,5 @@ const IBAN_LENGTHS: Record<string, number> = {
   LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15,
   PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24,
   TR: 26, UA: 29, VG: 24, XK: 20, BI: 27, BY: 28, DJ: 27, FK: 18, HN: 28, IQ: 23, LC: 32, LY: 25, MN: 20, NI: 28, OM: 23,
-  RU: 33, SC: 31, SD: 18, SO: 23, ST: 25, SV: 28, TL: 23, VA: 22, YE: 30,
+  RU: 33, IR: 26, SC: 31, SD: 18, SO: 23, ST: 25, SV: 28, TL: 23, VA: 22, YE: 30,
 }

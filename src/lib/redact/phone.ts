@@ -22,13 +22,19 @@ export function matchPhone(text: string, digit: number, floor: number, regions: 
   if (start - 1 >= floor && text.charCodeAt(start - 1) === 43) { start--; plus = true } // "+44 …"
   if (plus && start - 1 >= floor && text.charCodeAt(start - 1) === 40) start-- // "(+44) …"
   if (!hasPhoneStart(text, start)) return null
+  // "1234 5698 7654 33": a group after a four-digit group and a space continues that number, not a phone.
+  if (!plus && start >= 5 && (text.charCodeAt(start - 1) === 32 || text.charCodeAt(start - 1) === 45) && /\d{4}$/.test(text.slice(start - 5, start - 1))) return null
   const m = execAt(GROUPS, text, text.charCodeAt(start) === 40 && !plus ? start : digit) ?? (start < digit ? execAt(GROUPS, text, digit) : null)
   if (m === null) return null
   if (!plus && text.charCodeAt(start) === 40 && m.index !== start) start = digit
   if (plus && text.charCodeAt(start) === 40 && !/^\d{1,4}\)/.test(m[0])) start++ // "(+44 …" without ")": the paren is text
   const body = m[0]
-  // Fewer than 8 characters: a phone only after phone wording, and with at least 5 digits ("50/50", "200-300" are not).
-  if (body.length < 8 && (plus || body.length < 5 || countDigits(body) < 5 || !hasCue(text, start))) return null
+  // Fewer than 8 characters: international with at least 7 digits ("+6907290"), national only after phone
+  // wording and with at least 5 digits ("50/50", "200-300" are not).
+  if (body.length < 8 && (plus ? countDigits(body) < 7 : body.length < 5 || countDigits(body) < 5 || !hasCue(text, start))) return null
+  // "4111 1111 1111 1112", "1234 5698 7654 33": three or more groups of four are a card, an IBAN or a code
+  // (a trunk 0 says phone: "0971 0804 0496").
+  if (!plus && body[0] !== '0' && body[0] !== '(' && /(?:^|\D)\d{4}[ -]\d{4}[ -]\d{4}(?!\d)/.test(body)) return null
   const bodyStart = m.index
   // Try the whole run, then drop trailing groups: "415-555-0100 2 times" keeps the phone.
   const runs = digitRuns(body)
@@ -85,12 +91,14 @@ function judge(body: string, plus: boolean, regions: PhoneRegions, text: string,
   let digits = groups.join('')
   if (plus) {
     if (body.includes('(0)')) digits = digits.replace(/^(\d{1,3}?)0/, '$1') // "+44 (0)20 …": the trunk 0 is not dialled
-    return digits[0] !== '0' && digits.length >= 8 ? regions.international(digits) : false
+    return digits[0] !== '0' && digits.length >= 7 ? regions.international(digits) : false
   }
   // "0-307-74308-X": a lone leading digit joined by a dash or dot is an ISBN or a code ("1-800-…" is the US trunk 1).
   if (groups[0]?.length === 1 && (body[1] === '-' || body[1] === '.') && groups[0] !== '1') return false
   if (groups[0]?.startsWith('00')) return groups.length >= 2 && digits.length >= 10 ? regions.international(digits.slice(2)) : false
   if (isDateLike(body)) return false
+  // A national number has at most 12 digits (13 with a trunk 0): "(201) 200 0000 128" is a phone and a count.
+  if (digits.length > (digits[0] === '0' ? 13 : 12)) return false
   const unbroken = groups.length === 1
   // Short numbers, and unbroken ones without a trunk 0, read as counts and IDs unless phone wording comes first.
   if ((digits.length < 8 || (unbroken && !(digits[0] === '0' && digits.length >= 9 && digits.length <= 12))) && !hasCue(text, start)) return false
@@ -114,7 +122,7 @@ function looksLikeAnotherNumber(body: string, groups: string[]): boolean {
 }
 
 function isDateLike(body: string): boolean {
-  return /^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(body) || /^\d{4}([./-])\d{2}\1\d{2}/.test(body)
+  return /^\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2}$)/.test(body) || /^(?:19|20)\d\d([./-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?!\d)/.test(body)
 }
 
 // Not glued to a word, a price, another number or a code like "ORD-415…".
@@ -130,11 +138,14 @@ function hasPhoneStart(text: string, start: number): boolean {
 // Currency signs ("¥", "₩", "₹"…) and the numero sign come before amounts and order numbers, never before a phone.
 const NOT_BEFORE_PHONE = /[\p{Sc}\u2116]/u
 
-// A currency or percent sign after a number ("1 234 567 ₩", "99 %") says what it is.
+// A currency or percent sign after a number ("1 234 567 ₩", "99 %") says what it is; one that starts the
+// next amount ("… $20") does not.
 function isFollowedByUnit(text: string, end: number): boolean {
-  let c = text.charCodeAt(end)
-  if (c === 32 || c === 0xa0) c = text.charCodeAt(end + 1)
-  return c === 37 || c === 0x066a || c === 36 || (c >= 0xa2 && c <= 0xa5) || (c >= 0x20a0 && c <= 0x20cf) || c === 0x0e3f
+  let at = end
+  if (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 0xa0) at++
+  const c = text.charCodeAt(at)
+  const unit = c === 37 || c === 0x066a || c === 36 || (c >= 0xa2 && c <= 0xa5) || (c >= 0x20a0 && c <= 0x20cf) || c === 0x0e3f
+  return unit && !isDigitAt(text, at + 1)
 }
 
 function execAt(re: RegExp, text: string, at: number): RegExpExecArray | null {

@@ -82,9 +82,9 @@ function matchNumber(text: string, digit: number, floor: number, phones: PhoneRe
   return mayBePhone(text, digit, run, length) ? matchPhone(text, digit, floor, phones) : null
 }
 
-// A phone has 8+ digits (5+ after phone wording): an unbroken run that short must continue with a separator and a digit or "(".
+// A phone has 8+ digits (7 after '+', 5+ after phone wording): an unbroken run that short must continue with a separator and a digit or "(".
 function mayBePhone(text: string, digit: number, run: number, length: number): boolean {
-  if (length >= 8) return true
+  if (length >= 8 || (length === 7 && text.charCodeAt(digit - 1) === 43)) return true // "+6907290"
   const next = text.charCodeAt(run)
   if (next !== 32 && next !== 45 && next !== 46 && next !== 47 && next !== 41 && next !== 0xa0) return length >= 5 && hasPhoneContext(text, digit)
   const after = text.charCodeAt(run + 1)

@@ -10,7 +10,7 @@ describe('redact: rules for ambiguous cases', () => {
     ['[EPK](https://x.com/epk) and <https://y.com>', '[EPK]([URL]) and <[URL]>'],
     ['linktr.ee/jane, www.jane.com and jane.com', '[URL], [URL] and [URL]'],
     ['index.ts, notes.md, song.mp3, Node.js, e.g. ASP.NET', 'index.ts, notes.md, song.mp3, Node.js, e.g. ASP.NET'],
-    ['on Spotify.com and last.fm; open.spotify.com/artist/1', 'on Spotify.com and last.fm; [URL]'],
+    ['on Spotify.com and last.fm; open.spotify.com/artist/1', 'on [URL] and [URL]; [URL]'],
     ['@jane.doe, @dj@mastodon.social, meet @ 9pm or @9pm, @everyone', '[HANDLE], [HANDLE], meet @ 9pm or @9pm, @everyone'],
     ['10.0.0.1 vs v1.2.3.4, version 1.2.3.4, build 10.0.0.1', '[IP] vs v1.2.3.4, version 1.2.3.4, build 10.0.0.1'],
     ['fe80::1%eth0, ::ffff:192.0.2.1, std::cout, 12:34:56', '[IP], [IP], std::cout, 12:34:56'],
@@ -25,6 +25,43 @@ describe('redact: rules for ambiguous cases', () => {
   for (const [input, expected] of cases) {
     it(JSON.stringify(input), () => assert.equal(redact(input), expected))
   }
+})
+
+describe('redact: the families issue 15 found failing (text nobody here wrote)', () => {
+  const cases: [string, string][] = [
+    ['電話は+49 30 59358436です', '電話は[PHONE]です'],
+    ['服务器在165.63.217.129。', '服务器在[IP]。'],
+    ['カード3773-933425-60343で払って', 'カード[CARD]で払って'],
+    ['インスタは@q1okco70です', 'インスタは[HANDLE]です'],
+    ['メールはmona@gmail.comまで', 'メールは[EMAIL]まで'],
+    ['＋８１ ９０－９０９５－６９６１に電話', '[PHONE]に電話'],
+    ['call 0812345678 or (215)331-1620', 'call [PHONE] or [PHONE]'],
+    ['mobile 912-345-678, Festnetz 030 4388021', 'mobile [PHONE], Festnetz [PHONE]'],
+    ['携帯は090-4722-2342です', '携帯は[PHONE]です'],
+    ["write o'brien.mixes@example.com or a&r@label.com", 'write [EMAIL] or [EMAIL]'],
+    ['perky-traditionalism.frl, shop.lutsk.ua, мелеуз.москва', '[URL], [URL], [URL]'],
+    ['see mycompany.health/patient/123', 'see [URL]'],
+    ['his social is 536221234', 'his social is [SSN]'],
+    ['logic 192.168.1.20', 'logic [IP]'],
+  ]
+  for (const [input, expected] of cases) {
+    it(JSON.stringify(input), () => assert.equal(redact(input), expected))
+  }
+
+  it('leaves configured public domains named bare, and redacts them with a path', () => {
+    const redactor = createRedactor({publicDomains: ['spotify.com', 'last.fm']})
+    assert.equal(redactor.redact('on Spotify.com and last.fm; open.spotify.com/artist/1').text, 'on Spotify.com and last.fm; [URL]')
+  })
+
+  it('maps findings in full-width text back to the original characters', () => {
+    const text = 'ＴＥＬ：０３－１２３４－５６７８まで'
+    const [finding] = createRedactor().find(text)
+    assert.deepEqual([finding.type, finding.value, text.slice(finding.start, finding.end)], ['PHONE', '０３－１２３４－５６７８', '０３－１２３４－５６７８'])
+  })
+
+  it('rejects an unknown phone region', () => {
+    assert.throws(() => createRedactor({phoneRegions: ['ZZ']}), /unknown phone region "ZZ"/)
+  })
 })
 
 describe('redact: options', () => {

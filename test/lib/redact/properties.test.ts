@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
+import {getCountries, getExampleNumber} from 'libphonenumber-js/max'
+import examples from 'libphonenumber-js/mobile/examples'
 import {createRedactor, isLuhnValid, type PiiType} from '../../../src/lib/redact/index.js'
 
 const redactor = createRedactor()
@@ -11,11 +13,12 @@ const digits = (n: number) => fc.array(fc.integer({min: 0, max: 9}), {minLength:
 // Generated entities, each with its type.
 const email = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9._+-]{0,15}[a-z0-9]$/), label, pick('com', 'io', 'co.uk', 'de', 'music', 'studio', 'xyz'))
   .filter(([local]) => !local.includes('..')).map(([l, d, t]) => `${l}@${d}.${t}`)
-const phone = fc.oneof(
-  fc.tuple(pick<[string, number[]]>(['+1', [3, 3, 4]], ['+44', [4, 6]], ['+49', [3, 8]], ['+33', [1, 2, 2, 2, 2]], ['+91', [5, 5]], ['+61', [3, 3, 3]], ['+81', [2, 4, 4]], ['+34', [3, 3, 3]], ['+353', [2, 3, 4]]), fc.array(digits(8), {minLength: 5, maxLength: 5}))
-    .map(([[cc, shape], pool]) => `${cc} ${shape.map((n, i) => `${i === 0 ? '9' : ''}${pool[i]}`.slice(0, n)).join(' ')}`),
-  fc.tuple(fc.integer({min: 2, max: 9}), digits(2), fc.integer({min: 2, max: 9}), digits(2), digits(4), pick(' ', '-', '.')).map(([a, b, c, d, e, sep]) => `(${a}${b}) ${c}${d}${sep === '.' ? '-' : sep}${e}`),
-  fc.tuple(digits(4), digits(6)).map(([a, b]) => `07${a.slice(1)} ${b}`),
+// libphonenumber's example number of every region, written internationally and in E.164.
+const phone = fc.constantFrom(
+  ...getCountries().flatMap((region) => {
+    const example = getExampleNumber(region, examples)
+    return example === undefined ? [] : [example.formatInternational(), example.number]
+  }),
 )
 const url = fc.tuple(pick('https://', 'http://', 'www.', ''), label, pick('com', 'net', 'org', 'io', 'ee', 'fm'), fc.array(fc.stringMatching(/^[a-zA-Z0-9_-]{1,8}$/), {minLength: 1, maxLength: 3}))
   .map(([scheme, host, tld, path]) => `${scheme}${host}.${tld}/${path.join('/')}`)

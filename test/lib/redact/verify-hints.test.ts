@@ -14,7 +14,7 @@ const BITS: Array<[string, number, (text: string) => boolean]> = [
   ['FOUR_DIGITS', FOUR_DIGITS, (t) => /\d{4}/.test(t)],
   ['IBAN_START', IBAN_START, (t) => /[A-Za-z]{2}\d\d/.test(t)],
   ['SSN_START', SSN_START, (t) => /\d{3}[- ]\d\d[- ]\d{4}/.test(t)],
-  ['PHONE_START', PHONE_START, (t) => /\d[ .\-/)]\(?\d|\+\d/.test(t)],
+  ['PHONE_START', PHONE_START, (t) => /\d[ .\-/)]\(?\d|\+\d|\d{8}/.test(t)],
 ]
 
 describe('redact/verify-hints', () => {
@@ -25,7 +25,8 @@ describe('redact/verify-hints', () => {
   }
 
   it('the shared scans still tell the rare numbers apart', () => {
-    assert.equal(textFeatures('card 41111111'), FOUR_DIGITS)
+    assert.equal(textFeatures('card 41111111'), FOUR_DIGITS | PHONE_START)
+    assert.equal(textFeatures('card 4111'), FOUR_DIGITS)
     assert.equal(textFeatures('GB82 WEST'), IBAN_START)
     assert.equal(textFeatures('536-22-1234'), SSN_START | PHONE_START | FOUR_DIGITS)
     assert.equal(textFeatures('536 22'), PHONE_START)
