@@ -2,7 +2,10 @@
 // in the folded text is the same offset in the original: full-width ASCII (＋８１ ９０－…, ＠), the
 // ideographic space, Unicode dashes and minus, the katakana prolonged sound mark used as a dash
 // between digits (０９０ー１２３４), and Arabic-Indic, Persian and Devanagari digits.
-const FOLDABLE = /[\uff01-\uff5e\u3000\u2010-\u2015\u2212\u30fc\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]/
+// Folding is needed only where a value can be written in those forms: full-width digits, letters, '@'
+// or '+', or non-ASCII digits. Full-width punctuation alone (，。！) and 'ー' inside words are common in
+// CJK text and never start a value.
+const FOLDABLE = /[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a\uff0b\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]/
 
 export function needsFolding(text: string): boolean {
   return FOLDABLE.test(text)

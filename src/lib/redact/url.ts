@@ -58,7 +58,8 @@ export function matchHostUrl(text: string, dot: number, floor: number, isPublicD
 export function publicSuffixEnd(text: string, start: number, end: number): {end: number; host: string; icann: boolean} | null {
   const lastDot = text.lastIndexOf('.', end - 1)
   const cuttable = scriptAt(text, lastDot + 1) > LATIN
-  for (let e = end; e > lastDot + 1; e--) {
+  // Suffixes in other scripts are short ("москва", "السعودية"): a longer run is text, cut from 16 down.
+  for (let e = cuttable ? Math.min(end, lastDot + 17) : end; e > lastDot + 1; e--) {
     const host = text.slice(start, e).toLowerCase()
     const icann = suffixKind(host)
     if (icann !== undefined) return {end: e, host, icann}
