@@ -10,6 +10,8 @@ export interface PhoneRegions {
 }
 
 interface NumberingPlan {
+  /** Set for regions that share a calling code with others: the national numbers' leading digits. */
+  leadingDigits: RegExp | undefined
   trunkPrefix: string
   lengths: ReadonlySet<number>
   pattern: RegExp
@@ -18,9 +20,9 @@ interface NumberingPlan {
 }
 
 // libphonenumber-js's compact metadata: [calling code, IDD prefix, general pattern, possible lengths,
-// formats, national prefix, …, (index 11) per-type [pattern, lengths?] entries, 0 for a missing type].
+// formats, national prefix, …, (10) leading digits, (11) per-type [pattern, lengths?] entries, 0 for a missing type].
 type TypeMetadata = [string, number[]?] | 0
-type CountryMetadata = [string, string, string, number[], unknown, string | 0, unknown, unknown, unknown, unknown, unknown, TypeMetadata[]?]
+type CountryMetadata = [string, string, string, number[], unknown, string | 0, unknown, unknown, unknown, unknown, string | 0 | undefined, TypeMetadata[]?]
 
 /**
  * The default national regions: the most populous and most online regions of every continent and of
@@ -51,6 +53,7 @@ export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
   }
   const plans = wanted.map((region) => planOf(region, data.countries[region]))
   const nationalCache = new Map<string, boolean>()
+  const internationalCache = new Map<string, 'valid' | 'possible' | false>()
   return {
     national(digits) {
       const cached = nationalCache.get(digits)
@@ -67,9 +70,16 @@ export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
         const regions = data.country_calling_codes[code]
         if (regions === undefined) continue
         const significant = digits.slice(length)
+        const key = `+${digits}`
+        const cached = internationalCache.get(key)
+        if (cached !== undefined) return cached
         const codePlans = regions.map((region) => (data.countries[region] !== undefined ? planOf(region, data.countries[region]) : planOf(`+${code}`, data.nonGeographic![code])))
-        if (codePlans.some((plan) => isValidIn(plan, significant))) return 'valid'
-        return codePlans.some((plan) => plan.lengths.has(significant.length)) ? 'possible' : false
+        // Regions sharing a code (+1, +7, +44…) are told apart by leading digits ("876": Jamaica) before any pattern.
+        const candidates = codePlans.filter((plan) => plan.leadingDigits === undefined || plan.leadingDigits.test(significant))
+        const verdict = candidates.some((plan) => isValidIn(plan, significant)) ? 'valid' : codePlans.some((plan) => plan.lengths.has(significant.length)) ? 'possible' : false
+        if (internationalCache.size >= 4096) internationalCache.clear()
+        internationalCache.set(key, verdict)
+        return verdict
       }
       return false
     },
@@ -79,6 +89,7 @@ export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
 function numberingPlan(country: CountryMetadata): NumberingPlan {
   let types: {pattern: RegExp; lengths?: ReadonlySet<number>}[] | undefined
   return {
+    leadingDigits: typeof country[10] === 'string' ? new RegExp(`^(?:${country[10]})`) : undefined,
     trunkPrefix: typeof country[5] === 'string' ? country[5] : '',
     lengths: new Set(country[3]),
     pattern: new RegExp(`^(?:${country[2]})$`),
