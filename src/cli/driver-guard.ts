@@ -4,22 +4,33 @@
  * proposed in #1168). The throw escapes every await, and the query it belonged
  * to never settles. For a CLI it means one thing, the database went away
  * mid-run: `onLost` reports that (exit 4, JSON) instead of a stack trace and
- * exit 1. Any other uncaught exception keeps Node's behaviour.
+ * exit 1. Any other uncaught exception keeps Node's behaviour (or goes to
+ * whoever else listens, such as a test runner running commands in-process).
+ * Installed once per process; the latest command's `onLost` reports.
  */
 export function onDatabaseLostByDriver(onLost: () => Promise<void>): void {
-  let reported = false
-  process.on('uncaughtException', (error) => {
-    if (!isDriverCloseRace(error)) {
-      process.removeAllListeners('uncaughtException')
-      process.nextTick(() => {
-        throw error
-      })
-      return
-    }
+  report = onLost
+  if (!installed) process.on('uncaughtException', handleUncaught)
+  installed = true
+}
+
+let installed = false
+let report: (() => Promise<void>) | undefined
+let reported = false
+
+function handleUncaught(error: Error): void {
+  if (isDriverCloseRace(error)) {
     // Every connection of the pool may throw it: report once.
-    if (reported) return
+    if (reported || report === undefined) return
     reported = true
-    onLost().finally(() => process.exit())
+    void report().finally(() => process.exit())
+    return
+  }
+  if (process.listenerCount('uncaughtException') > 1) return
+  process.off('uncaughtException', handleUncaught)
+  installed = false
+  process.nextTick(() => {
+    throw error
   })
 }
 
