@@ -1,11 +1,10 @@
 import {isWordChar} from './chars.js'
+import {isNotAHandle} from './context.js'
 import {DIGIT, LATIN, NONE, readHost, sameScript, scriptAt} from './scripts.js'
 import {publicSuffixEnd} from './url.js'
 import {span, type Span} from './span.js'
 
 const HANDLE = /([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)(?:@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}))?(?![A-Za-z0-9_@\u00c0-\u024f-])/iy
-// "@9pm", "@10:30", "@3" mean "at"; "@everyone" and friends are chat mentions of nobody in particular.
-const NOT_A_HANDLE = /^(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i
 // RFC 5322 atext besides letters and digits; '.' joins atoms.
 const ATEXT_SPECIALS = new Set("!#$%&'*+-/=?^_`{|}~.".split('').map((c) => c.charCodeAt(0)))
 
@@ -53,7 +52,7 @@ function matchHandle(text: string, at: number): Span | null {
   if (at > 0 && (isWordChar(text, at - 1) || text.charCodeAt(at - 1) === 64)) return null
   HANDLE.lastIndex = at + 1
   const m = HANDLE.exec(text)
-  if (m === null || NOT_A_HANDLE.test(m[1])) return null
+  if (m === null || isNotAHandle(m[1])) return null
   return span('HANDLE', at, at + 1 + m[0].length)
 }
 

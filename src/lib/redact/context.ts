@@ -46,3 +46,11 @@ export function hasIdentifierContext(text: string, start: number): boolean {
 export function hasVersionContext(text: string, start: number): boolean {
   return VERSION_WORDS.test(before(text, start))
 }
+
+// Mentions that name no person: times ("@10am"), ordinals, group pings ("@everyone").
+const NOT_A_HANDLE = /^(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i
+
+/** True when the word after an `@` is a time, a count or a group ping rather than someone's handle. */
+export function isNotAHandle(name: string): boolean {
+  return NOT_A_HANDLE.test(name)
+}

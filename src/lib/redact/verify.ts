@@ -1,7 +1,7 @@
 import {isIP} from 'node:net'
 import {isAsciiAlphanumeric, runStart, type CharacterClass} from './char-runs.js'
 import {isIbanValid, isLuhnValid, isSsnValid} from './checksums.js'
-import {hasIdentifierContext, hasPhoneContext, hasVersionContext} from './context.js'
+import {hasIdentifierContext, hasPhoneContext, hasVersionContext, isNotAHandle} from './context.js'
 import {fold, needsFolding} from './fold.js'
 import type {PhoneRegions} from './phone-regions.js'
 import type {Finding, PiiType} from './types.js'
@@ -36,7 +36,7 @@ const LABEL: CharacterClass = {ascii: (code) => isAsciiAlphanumeric(code) || cod
 
 const RULES: Rule[] = [
   {type: 'EMAIL', requires: AT, pattern: /[\p{L}\p{N}._%+'&!#$*/=?^`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:\p{L}{2,}|xn--[a-z0-9-]+)/gu, accept: () => true},
-  {type: 'HANDLE', requires: AT, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !/^@(?:\d+|\d{1,2}(?:am|pm|h|hrs?|ish)|\d+(?:st|nd|rd|th)|everyone|here|channel|all|room)$/i.test(v)},
+  {type: 'HANDLE', requires: AT, pattern: /(?<![\p{L}\p{N}_@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/gu, accept: (v) => !isNotAHandle(v.slice(1))},
   {type: 'URL', requires: SCHEME, pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`]*[\p{L}\p{N}/_=#-]/giu, accept: () => true},
   {type: 'URL', requires: INNER_DOT_BIT, pattern: HOST_URL, matches: hostUrlMatches, accept: isHostUrl},
   {type: 'IP', requires: DIGIT_DOT_DIGIT | TWO_COLONS, pattern: IP, matches: ipMatches, accept: isIpAddress},
