@@ -45,7 +45,9 @@ export async function writeStreamAtomic<T>(finalPath: string, produce: (stream: 
     await syncDirectory(path.dirname(finalPath))
     return result
   } catch (error) {
+    // The file is opened asynchronously: removing it before the stream has closed could race its creation.
     stream.destroy()
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
     await fs.rm(temporary, {force: true})
     throw error
   }
