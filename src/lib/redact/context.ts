@@ -17,8 +17,9 @@ const ATTACHED_CUES = [
   'טלפון', 'נייד', 'מספר', '電話', 'でんわ', '携帯', 'ケータイ', '番号', '电话', '手机', '手機', '号码', '號碼', '联系', '聯繫', '전화', '번호', '휴대폰', '핸드폰', '연락처', 'โทร', 'เบอร์', 'มือถือ',
 ]
 const SEPARATORS = '[\\s:：#.()+=\\-]*'
+// The ASCII lookbehind is a cheaper first test of the Unicode one: most positions fail it already.
 const PHONE_WORDS = new RegExp(
-  `(?:(?<![\\p{L}\\p{N}])(?:${WORD_CUES.join('|')})|${ATTACHED_CUES.join('|')})(?:${SEPARATORS}[^\\s\\d]{1,6}){0,3}${SEPARATORS}$`,
+  `(?:(?<![a-z0-9])(?<![\\p{L}\\p{N}])(?:${WORD_CUES.join('|')})|${ATTACHED_CUES.join('|')})(?:${SEPARATORS}[^\\s\\d]{1,6}){0,3}${SEPARATORS}$`,
   'iu',
 )
 const SSN_WORDS = /(?:\b(?:ssn|ss#|ssn#|social security|social sec|soc\.? sec\.?|sozialversicherungs\w*)[\s\w#:.()-]{0,20}|\bsocial(?:\s+(?:is|was|number|no\.?)|\s*[:#])\s*)$/i
@@ -32,7 +33,17 @@ function before(text: string, start: number): string {
 }
 
 export function hasPhoneContext(text: string, start: number): boolean {
-  return PHONE_WORDS.test(before(text, start))
+  return PHONE_WORDS.test(fromLastDigit(before(text, start)))
+}
+
+// Neither a cue nor what may follow it holds an ASCII digit, so a cue can only come after the last one;
+// the digit stays in the window for the cue's "not inside a word" lookbehind.
+function fromLastDigit(window: string): string {
+  for (let i = window.length - 1; i >= 0; i--) {
+    const c = window.charCodeAt(i)
+    if (c >= 48 && c <= 57) return window.slice(i)
+  }
+  return window
 }
 
 export function hasSsnContext(text: string, start: number): boolean {

@@ -5,7 +5,9 @@
 // Folding is needed only where a value can be written in those forms: full-width digits, letters, '@'
 // or '+', or non-ASCII digits. Full-width punctuation alone (，。！) and 'ー' inside words are common in
 // CJK text and never start a value.
-const FOLDABLE = /[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a\uff0b\u0660-\u0669\u06f0-\u06f9\u0966-\u096f]/
+// Every one of them is outside ASCII.
+export const FOLDABLE_CHARS = '\\uff10-\\uff19\\uff20-\\uff3a\\uff41-\\uff5a\\uff0b\\u0660-\\u0669\\u06f0-\\u06f9\\u0966-\\u096f'
+const FOLDABLE = new RegExp(`[${FOLDABLE_CHARS}]`)
 
 export function needsFolding(text: string): boolean {
   return FOLDABLE.test(text)

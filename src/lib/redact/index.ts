@@ -2,7 +2,8 @@ import {createAllowTest} from './allow.js'
 import {fold, needsFolding} from './fold.js'
 import {pseudonymPlaceholder, typedPlaceholder, type Placeholder} from './placeholder.js'
 import {createPhoneRegions} from './phone-regions.js'
-import {scan} from './scanner.js'
+import {scan, type ScanPolicy} from './scanner.js'
+import type {Span} from './span.js'
 import {PII_TYPES, type Finding, type PiiType, type RedactOptions, type RedactResult, type RedactionCounts, type Redactor} from './types.js'
 import {verifyText} from './verify.js'
 
@@ -30,8 +31,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 
   function find(text: string): Finding[] {
     if (typeof text !== 'string') return []
-    // Full-width and other compatibility forms are matched as ASCII; folding keeps every offset.
-    const spans = scan(needsFolding(text) ? fold(text) : text, policy) // returns at once when no digit, '@', ':' or '.' occurs: every type needs one
+    const spans = scanFolded(text, policy) // returns at once when no digit, '@', ':' or '.' occurs: every type needs one
     if (spans.length === 0) return []
     const findings: Finding[] = []
     for (const s of spans) {
@@ -61,6 +61,14 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       return typeof text === 'string' ? verifyText(text, types, isAllowed, policy) : []
     },
   }
+}
+
+// Full-width and other compatibility forms are matched as ASCII; folding keeps every offset. The scan
+// stops at such a character, except inside a finding (it resumes after one), so findings are checked too.
+function scanFolded(text: string, policy: ScanPolicy): Span[] {
+  const spans = scan(text, policy)
+  if (spans !== null && !spans.some((s) => needsFolding(text.slice(s.start, s.end)))) return spans
+  return scan(fold(text), policy) ?? [] // never null: a folded text holds no character to fold
 }
 
 let defaultRedactor: Redactor | undefined

@@ -5,6 +5,7 @@ import {matchCard, matchIban, matchSsn} from './numbers.js'
 import {matchPhone} from './phone.js'
 import type {PhoneRegions} from './phone-regions.js'
 import {hasPhoneContext} from './context.js'
+import {FOLDABLE_CHARS} from './fold.js'
 import type {Span} from './span.js'
 import {matchHostUrl, matchSchemeUrl, type PublicDomainTest} from './url.js'
 
@@ -19,14 +20,16 @@ const COLON = 58
 const DOT = 46
 // The characters that can anchor a finding; V8 skips to them far faster than a charCodeAt loop.
 // A '.' only matters before a label character (not at a sentence end), a ':' only before '/', ':' or hex.
-const TRIGGERS = /[0-9@]|\.(?=[A-Za-z0-9\u00c0-\uffff])|:(?=[/:0-9A-Fa-f])/g
+// A character that needs folding is found in the same pass, so no text is read twice to look for one.
+const TRIGGERS = new RegExp(`[0-9@]|\\.(?=[A-Za-z0-9\\u00c0-\\uffff])|:(?=[/:0-9A-Fa-f])|[${FOLDABLE_CHARS}]`, 'g')
 
 /**
  * One left-to-right pass over `text`. Only digits, `@`, `:` and `.` can anchor a finding; at each
  * anchor the matchers for that character extend left (never before the previous finding) and
- * right, validate, and the scan resumes after the finding. Returns spans in text order.
+ * right, validate, and the scan resumes after the finding. Returns spans in text order, or null at
+ * the first character outside those spans that needs folding (see fold.ts): the caller folds and scans again.
  */
-export function scan(text: string, policy: ScanPolicy): Span[] {
+export function scan(text: string, policy: ScanPolicy): Span[] | null {
   const spans: Span[] = []
   let floor = 0
   const triggers = TRIGGERS // shared: scan() is synchronous and never re-entered
@@ -35,6 +38,7 @@ export function scan(text: string, policy: ScanPolicy): Span[] {
   while (triggers.test(text)) {
     const i = triggers.lastIndex - 1
     const c = text.charCodeAt(i)
+    if (c > 127) return null
     let found: Span | null
     let resume = i + 1
     if (c === AT) found = matchAtSign(text, i, floor)
