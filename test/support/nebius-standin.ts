@@ -1,7 +1,7 @@
 import {parseMultipart} from './openai-standin/multipart.js'
 import {paginate} from './openai-standin/pagination.js'
-import {chatCompletion, responseFormatOf, datasetTokens, echo, randomId, randomSlug, ValidationError, notFound, badRequest, type ChatBehaviour, type ChatMessage} from './provider-standin/common.js'
-import {jsonBody, route, startProviderServer, type ProviderFaultSpec, type RequestRecord, type Route} from './provider-standin/http.js'
+import {chatCompletion, responseFormatOf, datasetTokens, echo, randomId, randomSlug, ValidationError, notFound, badRequest, findOr404, type ChatBehaviour, type ProviderStandinControls, type ChatMessage} from './provider-standin/common.js'
+import {jsonBody, route, startProviderServer, type Route} from './provider-standin/http.js'
 
 /** Fine-tunable base models (docs/contracts/nebius.md §2); both also answer chats. */
 const BASE_MODELS: Readonly<Record<string, {fullTraining: boolean}>> = {
@@ -39,24 +39,17 @@ export interface NebiusJob {
 }
 export interface CustomModel {name: string; base_model: string; source: string; created_at: number; status: 'validating' | 'active' | 'error' | 'deleted'; description: string | null}
 
-export interface NebiusStandin {
+export interface NebiusStandin extends ProviderStandinControls<StoredFile> {
   /** `http://127.0.0.1:<port>/v1/`: NEBIUS_BASE_URL, the openai SDK's baseURL. */
   readonly baseURL: string
-  readonly requests: RequestRecord[]
   readonly jobs: Map<string, NebiusJob>
-  readonly files: Map<string, StoredFile>
   readonly customModels: Map<string, CustomModel>
-  /** Moves every unfinished job, and every validating custom model, one step. */
+  /** Also moves every validating custom model one step. */
   advance(steps?: number): void
   /** Steps one job until `status`; 'failed' is forced. */
   advanceJob(id: string, status: NebiusJobStatus): void
   /** The next custom model ends in status 'error' instead of 'active'. */
   failNextModelValidation(): void
-  setChatBehaviour(model: string, behaviour: ChatBehaviour | null): void
-  injectFault(fault: ProviderFaultSpec): void
-  clearFaults(): void
-  reset(): void
-  close(): Promise<void>
 }
 
 /**
@@ -87,16 +80,8 @@ export async function startNebiusStandin(options: NebiusStandinOptions = {}): Pr
   const event = (job: NebiusJob, message: string, type = 'message', level = 'info') => {
     job.events.push({id: randomId('ftevent-'), object: 'fine_tuning.job.event', created_at: now(), level, message, type})
   }
-  const findJob = (id: string) => {
-    const job = jobs.get(id)
-    if (job === undefined) throw notFound(`Fine-tuning job ${id} not found.`)
-    return job
-  }
-  const findFile = (id: string) => {
-    const file = files.get(id)
-    if (file === undefined) throw notFound(`File ${id} not found.`)
-    return file
-  }
+  const findJob = (id: string) => findOr404(jobs, id, `Fine-tuning job ${id} not found.`)
+  const findFile = (id: string) => findOr404(files, id, `File ${id} not found.`)
 
   const step = (job: NebiusJob) => {
     if (job.status === 'validating_files') {

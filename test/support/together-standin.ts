@@ -1,6 +1,6 @@
 import {parseMultipart} from './openai-standin/multipart.js'
-import {chatCompletion, responseFormatOf, datasetTokens, echo, notFound, badRequest, randomSlug, type ChatBehaviour, type ChatMessage} from './provider-standin/common.js'
-import {jsonBody, route, startProviderServer, type ProviderFaultSpec, type RequestRecord, type Route} from './provider-standin/http.js'
+import {chatCompletion, responseFormatOf, datasetTokens, echo, notFound, badRequest, randomSlug, findOr404, type ChatBehaviour, type ProviderStandinControls, type ChatMessage} from './provider-standin/common.js'
+import {jsonBody, route, startProviderServer, type Route} from './provider-standin/http.js'
 
 /** Fine-tunable base models (docs/contracts/together.md §2) and what they answer at serverless prices. */
 const BASE_MODELS = new Set(['meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'])
@@ -56,24 +56,17 @@ export interface Endpoint {
   created_at: string
 }
 
-export interface TogetherStandin {
+export interface TogetherStandin extends ProviderStandinControls<StoredFile> {
   /** `http://127.0.0.1:<port>/v1`: TOGETHER_BASE_URL and TOGETHER_API_BASE_URL. */
   readonly baseURL: string
-  readonly requests: RequestRecord[]
-  readonly files: Map<string, StoredFile>
   readonly jobs: Map<string, TogetherJob>
   readonly endpoints: Map<string, Endpoint>
-  /** Moves every unfinished job and every starting or stopping endpoint one step. */
+  /** Also moves every starting or stopping endpoint one step. */
   advance(steps?: number): void
   /** Steps one job until `status`; 'error' is forced. */
   advanceJob(id: string, status: TogetherJobStatus): void
   /** The next endpoint to start ends in ERROR. */
   failNextEndpoint(): void
-  setChatBehaviour(model: string, behaviour: ChatBehaviour | null): void
-  injectFault(fault: ProviderFaultSpec): void
-  clearFaults(): void
-  reset(): void
-  close(): Promise<void>
 }
 
 /**
@@ -93,21 +86,9 @@ export async function startTogetherStandin(options: {apiKey?: string} = {}): Pro
     job.events.push({object: 'fine-tune-event', created_at: iso(), message, type, level, ...extra})
     job.updated_at = iso()
   }
-  const findJob = (id: string) => {
-    const job = jobs.get(id)
-    if (job === undefined) throw notFound(`Fine-tune job ${id} not found`)
-    return job
-  }
-  const findFile = (id: string) => {
-    const file = files.get(id)
-    if (file === undefined) throw notFound(`File ${id} not found`)
-    return file
-  }
-  const findEndpoint = (id: string) => {
-    const endpoint = endpoints.get(id)
-    if (endpoint === undefined) throw notFound(`Endpoint ${id} not found`)
-    return endpoint
-  }
+  const findJob = (id: string) => findOr404(jobs, id, `Fine-tune job ${id} not found`)
+  const findFile = (id: string) => findOr404(files, id, `File ${id} not found`)
+  const findEndpoint = (id: string) => findOr404(endpoints, id, `Endpoint ${id} not found`)
 
   const step = (job: TogetherJob) => {
     if (job.status === 'cancel_requested') {

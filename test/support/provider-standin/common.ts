@@ -3,6 +3,7 @@ import llama3Tokenizer from 'llama3-tokenizer-js'
 import {ApiError} from '../openai-standin/errors.js'
 
 import type {ChatBehaviour, ChatMessage, ResponseFormat} from '../openai-standin/chat.js'
+import type {ProviderFaultSpec, RequestRecord} from './http.js'
 
 /** How a model answers: the OpenAI stand-in's behaviours work here too. */
 export type {ChatBehaviour, ChatMessage} from '../openai-standin/chat.js'
@@ -60,4 +61,25 @@ export function chatCompletion(model: string, messages: ChatMessage[], answer: s
     choices: [{index: 0, message: {role: 'assistant', content: answer}, finish_reason: 'stop', logprobs: null}],
     usage: {prompt_tokens: promptTokens, completion_tokens: llamaTokens(answer), total_tokens: promptTokens + llamaTokens(answer)},
   }
+}
+
+/** What every provider stand-in offers its tests, whatever the provider's own routes. */
+export interface ProviderStandinControls<File> {
+  readonly baseURL: string
+  readonly requests: RequestRecord[]
+  readonly files: Map<string, File>
+  /** Moves every unfinished piece of work one step. */
+  advance(steps?: number): void
+  setChatBehaviour(model: string, behaviour: ChatBehaviour | null): void
+  injectFault(fault: ProviderFaultSpec): void
+  clearFaults(): void
+  reset(): void
+  close(): Promise<void>
+}
+
+/** The stored item, or the provider's 404 with its own wording. */
+export function findOr404<T>(items: ReadonlyMap<string, T>, id: string, message: string): T {
+  const item = items.get(id)
+  if (item === undefined) throw notFound(message)
+  return item
 }
