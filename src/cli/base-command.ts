@@ -17,6 +17,7 @@ export const sharedFlags = {
   'database-url': settingFlag('databaseUrl', 'Postgres URL', {helpGroup: 'GLOBAL'}),
   yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (for cron and CI)', default: false}),
   'dry-run': Flags.boolean({description: 'show what would happen and change nothing', default: false}),
+  wide: Flags.boolean({description: 'show every table cell whole, however wide the table gets (tables fit the terminal otherwise)', default: false}),
   provider: Flags.string({options: ['openai', 'azure', 'nebius', 'together'], description: 'where to train and serve (default: $LOOPFT_PROVIDER, else openai; keys: <NAME>_API_KEY, <NAME>_BASE_URL)'}),
 }
 

@@ -5,8 +5,9 @@ import {METRICS} from '../lib/evaluation/gate.js'
 import {formatPercent, formatPoints, formatUsd} from '../lib/format.js'
 
 /** The terminal view of an evaluation: summary, metrics, gate checks, per-tag figures, worst regressions. */
-export function renderEvaluation(terminal: Terminal, result: EvaluationResult): string {
+export function renderEvaluation(terminal: Terminal, result: EvaluationResult, options: {wide: boolean}): string {
   const {gate, models} = result
+  const {wide} = options
   const sections = [
     renderFields(terminal, [
       ['verdict', result.verdict === 'pass' ? '✔ PASS' : '✖ FAIL'],
@@ -31,23 +32,22 @@ export function renderEvaluation(terminal: Terminal, result: EvaluationResult): 
       ['latency (mean / p95 ms)', `${models.candidate.latencyMs.mean} / ${models.candidate.latencyMs.p95}`, `${models.baseline.latencyMs.mean} / ${models.baseline.latencyMs.p95}`, '', ''],
       ['tokens (prompt / completion)', `${models.candidate.tokens.prompt} / ${models.candidate.tokens.completion}`, `${models.baseline.tokens.prompt} / ${models.baseline.tokens.completion}`, '', ''],
       ['cost (USD)', formatUsd(models.candidate.costUsd), formatUsd(models.baseline.costUsd), '', ''],
-    ]),
-    renderTable(terminal, ['gate check', 'result', 'detail'], gate.checks.map((check) => [check.name, check.passed ? 'pass' : 'FAIL', check.detail])),
+    ], {empty: '', wide}),
+    renderTable(terminal, ['gate check', 'result', 'detail'], gate.checks.map((check) => [check.name, check.passed ? 'pass' : 'FAIL', check.detail]), {empty: 'no gate checks', wide}),
     renderTable(terminal, ['tag', 'items', 'judge win rate', 'accuracy (cand / base)', 'ROUGE-L Δ'], result.tags.map((tag) => [
       tag.tag, tag.items, formatPercent(tag.metrics.judge.candidate), `${formatPercent(tag.metrics.accuracy.candidate)} / ${formatPercent(tag.metrics.accuracy.baseline)}`, formatPoints(tag.metrics.rougeL.difference),
-    ])),
-    regressions(terminal, result),
+    ]), {empty: 'no tags in the gold set', wide}),
+    regressions(terminal, result, wide),
   ]
   return sections.join('\n\n')
 }
 
 /** The worst items on each metric that has any; the gating metrics are all four. */
-function regressions(terminal: Terminal, result: EvaluationResult): string {
+function regressions(terminal: Terminal, result: EvaluationResult, wide: boolean): string {
   const rows = METRICS.flatMap((metric) => result.worstRegressions[metric].map((item) => [
     metric, item.line, clip(item.question), clip(item.candidateAnswer), clip(item.baselineAnswer), formatPoints(item.difference),
   ]))
-  if (rows.length === 0) return 'worst regressions: none on any metric'
-  return renderTable(terminal, ['metric', 'line', 'question', 'candidate', 'baseline', 'Δ'], rows)
+  return renderTable(terminal, ['metric', 'line', 'question', 'candidate', 'baseline', 'Δ'], rows, {empty: 'worst regressions: none on any metric', wide})
 }
 
 /** A text progress bar for the spinner line. */

@@ -1,22 +1,40 @@
 import chalk from 'chalk'
 import Table from 'cli-table3'
+import {formatRelativeTime} from '../lib/format.js'
 import type {Terminal} from './terminal.js'
 
 export type Cell = string | number | boolean | null | undefined
 
+export interface TableOptions {
+  /** The sentence shown instead of a table without rows ("no promotions yet"). */
+  empty: string
+  /** --wide: every cell whole, however wide the table gets. */
+  wide?: boolean
+  /** The terminal's width; process.stdout.columns by default. */
+  width?: number
+}
+
 /**
- * A table on a TTY, as wide as the terminal at most: the widest columns give
- * way first and their cells end in "…". "none" instead of a table without rows.
- * Tab-separated plain lines (header first) otherwise, never cut.
+ * A table on a TTY, as wide as the terminal at most (unless --wide): the
+ * widest columns give way first and their cells end in "…". Tab-separated
+ * plain lines (header first) otherwise, never cut. Without rows, a sentence
+ * saying so instead of headers over nothing.
  */
-export function renderTable(terminal: Terminal, head: string[], rows: Cell[][], options: {width?: number} = {}): string {
+export function renderTable(terminal: Terminal, head: string[], rows: Cell[][], options: TableOptions): string {
+  if (rows.length === 0) return options.empty
   const cells = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))))
   if (!terminal.isStdoutTty) return [head, ...cells].map((row) => row.join('\t')).join('\n')
-  if (cells.length === 0) return `${head[0]}: none`
-  const colWidths = fitColumns([head, ...cells], options.width ?? process.stdout.columns ?? 120)
+  const width = options.wide === true ? Number.POSITIVE_INFINITY : options.width ?? process.stdout.columns ?? 120
+  const colWidths = fitColumns([head, ...cells], width)
   const table = new Table({head: head.map((title) => chalk.bold(title)), style: {head: [], border: []}, colWidths, truncate: '…'})
   table.push(...cells)
   return table.toString()
+}
+
+/** A moment for people: "3 hours ago" on a terminal (Intl.RelativeTimeFormat), the exact UTC minute in a pipe or a log. */
+export function renderTime(terminal: Terminal, time: Date | string | null | undefined, now?: Date): string {
+  if (time === null || time === undefined) return ''
+  return terminal.isStdoutTty ? formatRelativeTime(time, now) : new Date(time).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** Column widths (cell text + 2 of padding) that fit `width` with the borders, narrowing the widest column first. */

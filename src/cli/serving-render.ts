@@ -1,5 +1,4 @@
-import {formatRelativeTime} from '../lib/format.js'
-import {renderFields, renderTable} from './render.js'
+import {renderFields, renderTable, renderTime} from './render.js'
 import type {Terminal} from './terminal.js'
 import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving/promote.js'
 
@@ -23,10 +22,9 @@ export function renderChange(terminal: Terminal, change: ServingChange): string 
   ])
 }
 
-export function renderHistory(terminal: Terminal, entries: HistoryEntry[]): string {
-  if (entries.length === 0) return 'no promotions yet'
+export function renderHistory(terminal: Terminal, entries: HistoryEntry[], options: {wide: boolean}): string {
   return renderTable(terminal, ['when', 'action', 'from', 'to', 'canary', 'by', 'reason', 'version'], entries.map((entry) => [
-    terminal.isStdoutTty ? formatRelativeTime(entry.at) : entry.at.toISOString(),
+    renderTime(terminal, entry.at),
     entry.action,
     entry.from ?? '(base text model)',
     entry.to,
@@ -34,5 +32,5 @@ export function renderHistory(terminal: Terminal, entries: HistoryEntry[]): stri
     entry.actor,
     entry.reason,
     entry.configVersion,
-  ]))
+  ]), {empty: 'no promotions yet', wide: options.wide})
 }

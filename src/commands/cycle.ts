@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
-import {renderFields, renderTable} from '../cli/render.js'
+import {startCycleProgress, type CycleProgressView} from '../cli/cycle-progress.js'
+import {renderFields, renderTable, renderTime} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
-import {cycleFailure, runCycle, type CycleSummary} from '../lib/operations/cycle.js'
+import {cycleFailure, describeOutcome, runCycle, type CycleProgress, type CycleSummary} from '../lib/operations/cycle.js'
 import {cycleSteps} from '../lib/operations/cycle-steps.js'
+import {formatElapsed} from '../lib/format.js'
 
 export default class Cycle extends LoopftCommand {
   static summary = 'The weekly loop as one command: tune on new exports → watch the job → evaluate → promote on a passing gate.'
@@ -24,40 +26,40 @@ export default class Cycle extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, autoPromote: flags['auto-promote']})
     const db = await this.openDatabase(config)
     const openai = await this.openai(config)
-    // The spinner starts only after any prompt: a question under a running spinner looks hung.
-    let progress = this.progress('checking what this cycle would do')
-    const steps = cycleSteps({db, provider: await this.trainingProvider(config), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress: (line) => progress.update(line)})
-    const deps = {db, steps, autoPromote: config.autoPromote, sinceMs, onProgress: (line: string) => progress.note(line)}
+    let view: CycleProgressView | undefined
+    const onProgress = (progress: CycleProgress) => view?.show(progress)
+    const steps = cycleSteps({db, provider: await this.trainingProvider(config), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress})
+    const deps = {db, steps, autoPromote: config.autoPromote, sinceMs, onProgress}
     if (!flags['dry-run'] && !flags.yes) {
-      const preview = await runCycle(deps, {dryRun: true})
-      progress.stop()
-      this.log(render(preview, this.terminal))
+      // The spinner stops before the question: a question under a running spinner looks hung.
+      const checking = this.progress('checking what this cycle would do')
+      const preview = await runCycle(deps, {dryRun: true}).finally(() => checking.stop())
+      this.log(render(preview, this.terminal, flags.wide))
       if (!(await this.confirm('Run this cycle? It may start a paid fine-tuning job.', false))) return preview
-      progress = this.progress('cycle')
     }
+    const started = Date.now()
+    view = startCycleProgress(this.terminal, {quiet: this.jsonEnabled()})
     const summary = await runCycle(deps, {dryRun: flags['dry-run']}).catch((error) => {
-      this.stopProgress(progress, error, 'cycle stopped')
+      view?.stop()
       throw error
     })
-    const ending = `cycle${summary.cycleId === null ? ' (dry run)' : ` #${summary.cycleId}`}: ${summary.outcome}`
-    if (summary.error === null) progress.succeed(ending)
-    else progress.fail(`${ending} (${summary.error.code})`)
-    this.log(render(summary, this.terminal))
+    const name = summary.cycleId === null ? 'cycle (dry run)' : `cycle #${summary.cycleId}`
+    view.finish(`${name} ${summary.outcome} after ${formatElapsed(Date.now() - started)}: ${describeOutcome(summary)}`, summary.error === null)
+    this.log(render(summary, this.terminal, flags.wide))
     const failure = cycleFailure(summary)
     if (failure !== undefined) throw failure
     return summary
   }
 }
 
-function render(summary: CycleSummary, terminal: Terminal): string {
+function render(summary: CycleSummary, terminal: Terminal, wide: boolean): string {
   const head = renderFields(terminal, [
     ['cycle', summary.cycleId === null ? '(dry run)' : `#${summary.cycleId}${summary.resumed ? ' (resumed)' : ''}`],
     ['outcome', summary.outcome],
     ['job', summary.jobId],
     ['candidate', summary.candidate],
   ])
-  const steps = renderTable(terminal, ['step', 'state', 'detail'], Object.entries(summary.steps).map(([name, step]) => [name, step.state, step.detail]))
-  if (summary.checks.length === 0) return `${head}\n${steps}`
-  const checks = renderTable(terminal, ['check before spending', 'result', 'detail'], summary.checks.map((check) => [check.name, check.passed ? 'ok' : 'FAIL', check.detail]))
-  return `${head}\n${checks}\n${steps}`
+  const steps = renderTable(terminal, ['step', 'state', 'when', 'detail'], Object.entries(summary.steps).map(([name, step]) => [name, step.state, renderTime(terminal, step.at), step.detail]), {empty: 'no steps', wide})
+  const checks = renderTable(terminal, ['check before spending', 'result', 'detail'], summary.checks.map((check) => [check.name, check.passed ? 'ok' : 'FAIL', check.detail]), {empty: '', wide})
+  return [head, ...(summary.checks.length === 0 ? [] : [checks]), steps].join('\n')
 }

@@ -36,6 +36,7 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     tolerance: fraction({description: 'largest fall allowed on the other metrics, 0–1 (default: $LOOPFT_GATE_TOLERANCE, else 0.02)'}),
     report: Flags.string({description: 'also write a self-contained HTML report to this file', helpValue: 'FILE.html'}),
     'database-url': sharedFlags['database-url'],
+    wide: sharedFlags.wide,
   }
 
   async run(): Promise<EvaluationResult> {
@@ -60,7 +61,7 @@ Differences are on a 0–1 scale (BLEU/100; for the judge, win rate − 0.5). Th
     if (result.verdict === 'pass') progress.succeed(verdictLine)
     else progress.fail(verdictLine)
     for (const warning of result.warnings) progress.note(`warning: ${warning}`)
-    this.log(renderEvaluation(this.terminal, result))
+    this.log(renderEvaluation(this.terminal, result, {wide: flags.wide}))
     const failure = gateFailure(result)
     if (failure !== undefined) throw failure
     return result

@@ -20,14 +20,14 @@ export default class Forget extends LoopftCommand {
     const dryRun = flags['dry-run'] || !(await this.confirm('Erase this user from the database, every export file and the provider? This cannot be undone.', flags.yes))
     const api = !dryRun && config.openaiApiKey !== undefined ? await this.trainingProvider(config) : undefined
     const receipt = await forgetUser({db, api}, flags.user, {dryRun})
-    this.log(render(receipt, this.terminal))
+    this.log(render(receipt, this.terminal, flags.wide))
     const partial = forgetFailure(receipt)
     if (partial !== undefined) throw partial
     return receipt
   }
 }
 
-function render(receipt: ForgetReceipt, terminal: Terminal): string {
+function render(receipt: ForgetReceipt, terminal: Terminal, wide: boolean): string {
   const verb = receipt.dryRun ? 'would delete' : 'deleted'
   const fields = renderFields(terminal, [
     ['user (sha256)', receipt.userHash],
@@ -42,8 +42,8 @@ function render(receipt: ForgetReceipt, terminal: Terminal): string {
   const failures = receipt.failures.map((failure) => `FAILED ${failure.item}: ${failure.code}: ${failure.message}`)
   return [
     fields,
-    files.length > 0 ? renderTable(terminal, ['file', 'lines removed', ''], files) : 'no export file held their examples',
-    models.length > 0 ? `models trained on this user (retire or retrain them):\n${renderTable(terminal, ['model', 'status', 'job'], models)}` : 'no fine-tuned model was trained on this user',
+    renderTable(terminal, ['file', 'lines removed', ''], files, {empty: 'no export file held their examples', wide}),
+    models.length > 0 ? `models trained on this user (retire or retrain them):\n${renderTable(terminal, ['model', 'status', 'job'], models, {empty: '', wide})}` : 'no fine-tuned model was trained on this user',
     ...failures,
   ].join('\n')
 }

@@ -9,13 +9,14 @@ export default class History extends LoopftCommand {
   static flags = {
     limit: Flags.integer({description: 'how many entries', default: 50, min: 1}),
     'database-url': sharedFlags['database-url'],
+    wide: sharedFlags.wide,
   }
 
   async run(): Promise<{entries: HistoryEntry[]}> {
     const {flags} = await this.parse(History)
     const {sql} = await this.openDatabase(this.loadConfig({databaseUrl: flags['database-url']}))
     const entries = await readHistory(sql, {limit: flags.limit})
-    this.log(renderHistory(this.terminal, entries))
+    this.log(renderHistory(this.terminal, entries, {wide: flags.wide}))
     return {entries}
   }
 }

@@ -25,7 +25,7 @@ export default class Prune extends LoopftCommand {
     const plan = await planPrune(deps, limits)
     const work = plan.models.length + plan.files.length + plan.archive.length + plan.quarantine.examples + plan.deployments.length
     if (flags['dry-run'] || work === 0 || !(await this.confirm(`Delete ${plan.models.length} model(s), ${plan.files.length} leftover file(s) and ${plan.quarantine.examples} quarantined example(s), stop ${plan.deployments.length} deployment(s), archive ${plan.archive.length} export file(s)?`, flags.yes))) {
-      this.log(render(dryRunReport(plan), this.terminal))
+      this.log(render(dryRunReport(plan), this.terminal, flags.wide))
       return dryRunReport(plan)
     }
     const api = plan.models.length + plan.files.length > 0 ? await this.trainingProvider(config) : undefined
@@ -34,14 +34,14 @@ export default class Prune extends LoopftCommand {
       await stopAt({sql: db.sql, provider: await createTrainingProvider(config, deployment.provider as ProviderName)}, deployment)
     }
     const report = await executePrune({...deps, api, stopDeployment}, plan)
-    this.log(render(report, this.terminal))
+    this.log(render(report, this.terminal, flags.wide))
     const partial = pruneFailure(report)
     if (partial !== undefined) throw partial
     return report
   }
 }
 
-function render(report: PruneReport, terminal: Terminal): string {
+function render(report: PruneReport, terminal: Terminal, wide: boolean): string {
   const {plan} = report
   const planned = (verb: string) => (report.dryRun ? `would ${verb}` : verb)
   const rows: Cell[][] = report.dryRun
@@ -62,6 +62,5 @@ function render(report: PruneReport, terminal: Terminal): string {
       ...report.failures.map((failure) => [`FAILED ${failure.kind}`, failure.item, `${failure.code}: ${failure.message}`]),
     ]
   rows.push(...plan.keptModels.map((kept) => ['kept', kept.name, kept.reason]))
-  if (rows.length === 0) return 'nothing to prune'
-  return renderTable(terminal, ['action', 'item', 'detail'], rows)
+  return renderTable(terminal, ['action', 'item', 'detail'], rows, {empty: 'nothing to prune', wide})
 }

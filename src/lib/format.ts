@@ -33,3 +33,12 @@ export function formatRelativeTime(time: Date | string, now: Date = new Date()):
   const [unit, size] = RELATIVE_UNITS.find(([, length]) => Math.abs(elapsed) >= length) ?? ['second', 1000]
   return new Intl.RelativeTimeFormat('en', {numeric: 'auto'}).format(Math.round(elapsed / size), unit)
 }
+
+/** How long something has taken, to the second: "4s", "2m 05s", "1h 02m". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000))
+  if (seconds < 60) return `${seconds}s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`
+}

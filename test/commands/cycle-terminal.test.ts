@@ -52,12 +52,17 @@ describe('loopft cycle on a terminal', () => {
     }
   })
 
-  it('stops the spinner before asking, shows the preview above the question, and answering no runs nothing', async function () {
-    this.timeout(60_000)
+  /** `loopft cycle <flags>` in a 120×40 tmux session, as a person's shell would run it. */
+  function startCycle(flags: string): void {
     const env = {...openai.env(), DATABASE_URL: database.url, TERM: 'xterm-256color', PATH: process.env.PATH ?? ''}
     const assignments = Object.entries(env).map(([name, value]) => `${name}='${value.replaceAll("'", "'\\''")}'`).join(' ')
     // CI would make the terminal non-interactive: a person's shell has no CI variable.
-    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `env -u CI ${assignments} node bin/run.js cycle; echo "EXIT=$?"; sleep 60`)
+    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `env -u CI ${assignments} node bin/run.js cycle ${flags}; echo "EXIT=$?"; sleep 60`)
+  }
+
+  it('stops the spinner before asking, shows the preview above the question, and answering no runs nothing', async function () {
+    this.timeout(60_000)
+    startCycle('')
 
     const asking = await screenWhen(/Run this cycle\?/)
     await sleep(500)
@@ -71,5 +76,17 @@ describe('loopft cycle on a terminal', () => {
     const ended = await screenWhen(/EXIT=\d+/)
     assert.match(ended, /EXIT=0/)
     assert.equal((await database.sql`select count(*)::int as count from loopft_cycles`)[0].count, 0, 'answering no runs nothing')
+  })
+
+  it('shows one line per step with the elapsed time, and ends on a line saying what happened, with no spinner left', async function () {
+    this.timeout(60_000)
+    startCycle('--yes')
+    const ended = await screenWhen(/EXIT=\d+/)
+    const lines = ended.split('\n').map((line) => line.trimEnd())
+    assert.ok(lines.some((line) => /^\[ +\d+s\] tune: started$/.test(line)), ended)
+    assert.ok(lines.some((line) => /^\[ +\d+s\] tune: skipped: no export run ended since /.test(line)), ended)
+    assert.ok(lines.some((line) => /^✔ \[ +\d+s\] cycle #\d+ nothing-to-do after \d+s: no export run ended since /.test(line)), ended)
+    assert.doesNotMatch(ended, SPINNER_FRAMES, 'the spinner ended on its final line')
+    assert.match(ended, /EXIT=0/)
   })
 })

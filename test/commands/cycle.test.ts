@@ -27,6 +27,20 @@ describe('loopft cycle', () => {
     assert.deepEqual(rows.map((row) => row.status), ['succeeded'])
   })
 
+  it('off a terminal (cron), prints one plain line per step with the elapsed time, and ends with what happened', async () => {
+    const {status, stdout, stderr} = await loopft(['--yes'])
+    assert.equal(status, 0, stderr)
+    const lines = stderr.trim().split('\n')
+    assert.ok(lines.every((line) => /^\[ *\d+s\] /.test(line)), stderr)
+    assert.deepEqual(lines.map((line) => line.replace(/^\[ *\d+s\] /, '').replace(/since \S+$/, 'since …').replace(/#\d+ (\S+) after \d+s/, '#N $1 after Ns')), [
+      'tune: started',
+      'tune: skipped: no export run ended since …',
+      'cycle #N nothing-to-do after Ns: no export run ended since …',
+    ])
+    assert.doesNotMatch(stderr, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✔✖]/, 'no spinner in a log')
+    assert.match(stdout, /^outcome\s+nothing-to-do$/m)
+  })
+
   it('exits with the step error code and the summary as the error result when a resumed watch cannot find its job', async () => {
     await database.sql`insert into loopft_cycles (steps, job_id) values (${database.sql.json({tune: {state: 'done', detail: 'x'}})}, 'ftjob-gone')`
     const {status, json} = await loopft(['--yes', '--json', '--interval', '1s'])

@@ -1,9 +1,10 @@
 import type {Database, Sql} from '../db/connection.js'
-import {LoopftError, isLoopftError, type ErrorCode} from '../errors.js'
+import {LoopftError, isLoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
 import {withRunLock} from '../db/run-locks.js'
 import {CYCLE_STEPS, countNewExports, findRunningCycle, finishCycle, isJobHandled, saveStep, startCycle, type CycleRow, type CycleStepName, type StepState} from './cycle-state.js'
 import {formatSigned, formatUsd} from '../format.js'
+import type {PreflightCheck} from './preflight.js'
 
 /** The four steps, as the cycle needs them; cycle-steps.ts wires tune, watch-job, evaluate and promote. */
 export interface CycleSteps {
@@ -16,13 +17,16 @@ export interface CycleSteps {
   promote(candidate: string, reason: string): Promise<{message: string}>
 }
 
-export interface PreflightCheck {
-  name: string
-  passed: boolean
-  detail: string
-  /** The error a failed check stands for. */
-  code?: ErrorCode
-}
+export type {PreflightCheck} from './preflight.js'
+
+/**
+ * What a running cycle reports as it goes: a line worth keeping (a step began or
+ * ended, a job event, an upload), or a long wait and what it waits for (the
+ * renderer adds how long it has waited).
+ */
+export type CycleProgress =
+  | {type: 'line'; step: CycleStepName; text: string}
+  | {type: 'waiting'; step: CycleStepName; waitingFor: string; done?: number; total?: number}
 
 export interface TuneOutcome {
   outcome: 'dry-run' | 'skipped' | 'created' | 'reconciled'
@@ -40,7 +44,7 @@ export interface CycleDeps {
   /** New data = export runs whose window ended within this long. */
   sinceMs: number
   now?: () => Date
-  onProgress?: (line: string) => void
+  onProgress?: (progress: CycleProgress) => void
 }
 
 export type CycleOutcome =
@@ -82,8 +86,9 @@ export async function runCycle(deps: CycleDeps, options: {dryRun: boolean}): Pro
     try {
       for (step of CYCLE_STEPS) {
         if (isFinal(cycle.steps[step])) continue
-        deps.onProgress?.(`cycle #${cycle.id}: ${step}`)
+        deps.onProgress?.({type: 'line', step, text: cycle.steps[step] === undefined ? 'started' : `resumed (${cycle.steps[step]?.state})`})
         const outcome = await STEP_RUNNERS[step](deps, cycle, checks)
+        deps.onProgress?.({type: 'line', step, text: `${cycle.steps[step]?.state}: ${cycle.steps[step]?.detail}`})
         if (outcome !== undefined) return await finish(sql, cycle, running !== undefined, outcome, checks)
       }
       // Every step was already final: a run died between its last step and marking the cycle finished.
@@ -111,12 +116,23 @@ export function cycleFailure(summary: CycleSummary): LoopftError | undefined {
   })
 }
 
+/** What happened, in one sentence: the detail of the step that decided the outcome, else the error. */
+export function describeOutcome(summary: CycleSummary): string {
+  const deciding = CYCLE_STEPS.map((step) => summary.steps[step]).find((step) => step.outcome === summary.outcome)
+  if (deciding !== undefined) return deciding.detail
+  if (summary.error !== null) return `${summary.error.code}: ${summary.error.message}`
+  const last = CYCLE_STEPS.map((step) => summary.steps[step]).findLast((step) => step.state === 'done')
+  return (last ?? summary.steps.tune).detail
+}
+
 type StepRunner = (deps: CycleDeps, cycle: CycleRow, checks: PreflightCheck[]) => Promise<CycleOutcome | undefined>
 
 /** Runs the checks into `into`; the first failed one becomes the error that stops the cycle before it spends. */
 async function checkBeforeSpending(deps: CycleDeps, into: PreflightCheck[]): Promise<void> {
+  deps.onProgress?.({type: 'waiting', step: 'tune', waitingFor: 'the checks before spending (gold set, key, models)'})
   into.push(...(await deps.steps.preflight()))
   const failed = into.find((check) => !check.passed)
+  deps.onProgress?.({type: 'line', step: 'tune', text: `checks before spending: ${into.filter((check) => check.passed).length} of ${into.length} passed`})
   if (failed !== undefined) {
     throw new LoopftError(failed.code ?? 'CHECK_FAILED', `before spending: ${failed.name}: ${failed.detail}`, {details: {preflight: true}})
   }

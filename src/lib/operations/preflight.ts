@@ -2,10 +2,17 @@ import fs from 'node:fs/promises'
 import type OpenAI from 'openai'
 import type {LoopftConfig} from '../config.js'
 import {toLoopftError} from '../error-translation.js'
-import {LoopftError} from '../errors.js'
+import {LoopftError, type ErrorCode} from '../errors.js'
 import {readGoldSet} from '../evaluation/gold-set.js'
-import type {PreflightCheck} from './cycle.js'
 import type {TrainingProvider} from '../training/provider.js'
+
+export interface PreflightCheck {
+  name: string
+  passed: boolean
+  detail: string
+  /** The error a failed check stands for. */
+  code?: ErrorCode
+}
 
 export interface PreflightDeps {
   openai: OpenAI

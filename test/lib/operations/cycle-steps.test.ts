@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {loadConfig} from '../../../src/lib/config.js'
-import {runCycle, type CycleSteps} from '../../../src/lib/operations/cycle.js'
+import {runCycle, type CycleProgress, type CycleSteps} from '../../../src/lib/operations/cycle.js'
 import {cycleSteps} from '../../../src/lib/operations/cycle-steps.js'
 import {readGoldSet} from '../../../src/lib/evaluation/gold-set.js'
 import {readServingConfig} from '../../../src/lib/runtime/serving-row.js'
@@ -21,8 +21,10 @@ describe('cycle with the real steps (stand-in)', () => {
   const database = useTestDatabase()
   const openai = useOpenAIStandin({advanceOnPoll: true})
   let outDir: string
+  let reported: CycleProgress[]
 
   beforeEach(async () => {
+    reported = []
     outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loopft-cycle-'))
     await database.sql`truncate loopft_cycles, loopft_training_jobs, loopft_training_events, loopft_training_metrics, loopft_models, loopft_config, loopft_promotions, loopft_evaluations, loopft_eval_answers, loopft_export_runs cascade`
     await addExportRun(database.sql, outDir, {windowEnd: new Date(Date.now() - 3_600_000), content: dataset(12)})
@@ -40,7 +42,7 @@ describe('cycle with the real steps (stand-in)', () => {
     const config = loadConfig({outDir}, {...openai.env(), LOOPFT_GOLD_FILE: GOLD_FILE, LOOPFT_ACTOR: 'cycle-test', LOOPFT_JUDGE_MODEL: 'gpt-4.1-mini', ...env})
     const real = cycleSteps({
       db: database.db, provider: createOpenAIProvider(client, {filePollMs: 1}), openai: client, config, loopftVersion: 'test',
-      sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000},
+      sinceMs: WEEK, watch: {intervalMs: 1, timeoutMs: 60_000}, onProgress: (progress) => reported.push(progress),
     })
     return {
       ...real,
@@ -66,6 +68,23 @@ describe('cycle with the real steps (stand-in)', () => {
 
     const second = await runCycle(deps, {dryRun: false})
     assert.deepEqual([second.outcome, openai.standin.store.jobs.size], ['nothing-to-do', 1])
+  })
+
+  it('reports the upload, the job events as they arrive, the wait for the job and the evaluation\'s progress', async function () {
+    this.timeout(60_000)
+    await runCycle({db: database.db, steps: await steps(true), autoPromote: false, sinceMs: WEEK}, {dryRun: false})
+    const lines = (step: string) => reported.flatMap((progress) => (progress.type === 'line' && progress.step === step ? [progress.text] : []))
+    const waits = (step: string) => reported.flatMap((progress) => (progress.type === 'waiting' && progress.step === step ? [progress] : []))
+    assert.ok(lines('tune').some((text) => /^uploading loopft-\w+\.jsonl/.test(text)), lines('tune').join('\n'))
+    const events = lines('watch').filter((text) => text.startsWith('job event: '))
+    const [job] = [...openai.standin.store.jobs.values()]
+    const standinEvents = (openai.standin.store.events.get(job.id) ?? []).map((event) => `job event: ${event.message}`)
+    assert.ok(events.length > 0, 'the job had events')
+    assert.deepEqual(events, standinEvents, 'each job event once, oldest first')
+    assert.match(waits('watch')[0]?.waitingFor ?? '', /^job ftjob-\S+ to finish training \((queued|validating_files|running)\)$/)
+    const evaluation = waits('evaluate')
+    const gold = await readGoldSet(GOLD_FILE)
+    assert.deepEqual([evaluation[0]?.done, evaluation.at(-1)?.done, evaluation.at(-1)?.total], [0, gold.items.length, gold.items.length])
   })
 
   it('does not promote a candidate that is no better', async function () {

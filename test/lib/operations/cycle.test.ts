@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {cycleFailure, runCycle, type CycleDeps, type CycleSteps, type TuneOutcome} from '../../../src/lib/operations/cycle.js'
+import {cycleFailure, describeOutcome, runCycle, type CycleDeps, type CycleProgress, type CycleSteps, type TuneOutcome} from '../../../src/lib/operations/cycle.js'
 import {LoopftError} from '../../../src/lib/errors.js'
 import {useTestDatabase} from '../../support/db.js'
 
@@ -77,6 +77,32 @@ describe('cycle', () => {
     const summary = await runCycle(deps(fakeSteps()), {dryRun: false})
     assert.deepEqual([summary.outcome, summary.jobId, summary.candidate, calls], ['promoted', 'ftjob-1', CANDIDATE, ['preflight', 'tune', 'watch:ftjob-1', 'evaluate', 'promote']])
     assert.deepEqual(Object.values(summary.steps).map((step) => step.state), ['done', 'done', 'done', 'done'])
+  })
+
+  it('reports one line as each step starts and ends, the checks before spending, and ends with what happened', async () => {
+    await addExport(1)
+    const reported: CycleProgress[] = []
+    const summary = await runCycle({...deps(fakeSteps(), false), onProgress: (progress) => reported.push(progress)}, {dryRun: false})
+    const lines = reported.filter((progress) => progress.type === 'line').map((progress) => `${progress.step}: ${progress.text}`)
+    assert.deepEqual(lines, [
+      'tune: started', 'tune: checks before spending: 1 of 1 passed', 'tune: done: job ftjob-1: 120 examples, estimated $0.42',
+      'watch: started', `watch: done: job ftjob-1 succeeded: ${CANDIDATE}`,
+      'evaluate: started', `evaluate: done: evaluation #${summary.evaluationId} against gpt-4o-mini: pass (difference +0.100)`,
+      'promote: started', `promote: skipped: awaiting approval: loopft promote ${CANDIDATE}`,
+    ])
+    assert.deepEqual(reported.filter((progress) => progress.type === 'waiting').map((progress) => progress.step), ['tune'], 'the checks are a wait of their own')
+    assert.equal(describeOutcome(summary), `awaiting approval: loopft promote ${CANDIDATE}`)
+  })
+
+  it('says what happened when nothing was new, and when a step failed', async () => {
+    const idle = await runCycle(deps(fakeSteps()), {dryRun: false})
+    assert.match(describeOutcome(idle), /^no export run ended since /)
+    await addExport(1)
+    const failing = async (): Promise<{model: string}> => {
+      throw new LoopftError('JOB_FAILED', 'job ftjob-1 failed: invalid_file')
+    }
+    const failed = await runCycle(deps(fakeSteps({watch: failing})), {dryRun: false})
+    assert.equal(describeOutcome(failed), 'JOB_FAILED: job ftjob-1 failed: invalid_file')
   })
 
   it('leaves a passing candidate for a person without auto-promote', async () => {
