@@ -1,6 +1,7 @@
 import chalk from 'chalk'
 import Table from 'cli-table3'
 import {formatRelativeTime} from '../lib/format.js'
+import type {PreflightCheck} from '../lib/operations/preflight.js'
 import type {Terminal} from './terminal.js'
 
 export type Cell = string | number | boolean | null | undefined
@@ -61,4 +62,10 @@ export function renderFields(terminal: Terminal, fields: Array<[string, Cell]>):
 export function renderStatus(status: 'ok' | 'warn' | 'fail', terminal: Terminal): string {
   if (!terminal.isStdoutTty) return status
   return status === 'ok' ? chalk.green(status) : status === 'warn' ? chalk.yellow(status) : chalk.red(status)
+}
+
+/** The checks made before spending (cycle, tune): ok, FAIL, or warn for an advisory failure. */
+export function renderChecks(terminal: Terminal, checks: PreflightCheck[], options: {wide: boolean}): string {
+  const result = (check: PreflightCheck) => (check.passed ? 'ok' : check.advisory === true ? 'warn' : 'FAIL')
+  return renderTable(terminal, ['check before spending', 'result', 'detail'], checks.map((check) => [check.name, result(check), check.detail]), {empty: 'nothing checked before spending', wide: options.wide})
 }

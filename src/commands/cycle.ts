@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {startCycleProgress, type CycleProgressView} from '../cli/cycle-progress.js'
-import {renderFields, renderTable, renderTime} from '../cli/render.js'
+import {renderChecks, renderFields, renderTable, renderTime} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {cycleFailure, describeOutcome, runCycle, type CycleProgress, type CycleSummary} from '../lib/operations/cycle.js'
 import {cycleSteps} from '../lib/operations/cycle-steps.js'
@@ -60,6 +60,5 @@ function render(summary: CycleSummary, terminal: Terminal, wide: boolean): strin
     ['candidate', summary.candidate],
   ])
   const steps = renderTable(terminal, ['step', 'state', 'when', 'detail'], Object.entries(summary.steps).map(([name, step]) => [name, step.state, renderTime(terminal, step.at), step.detail]), {empty: 'no steps', wide})
-  const checks = renderTable(terminal, ['check before spending', 'result', 'detail'], summary.checks.map((check) => [check.name, check.passed ? 'ok' : 'FAIL', check.detail]), {empty: '', wide})
-  return [head, ...(summary.checks.length === 0 ? [] : [checks]), steps].join('\n')
+  return [head, ...(summary.checks.length === 0 ? [] : [renderChecks(terminal, summary.checks, {wide})]), steps].join('\n')
 }

@@ -1,16 +1,17 @@
 import {Flags} from '@oclif/core'
 import {settingFlag} from '../cli/setting-flag.js'
 import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
-import {renderFields} from '../cli/render.js'
+import {renderChecks, renderFields} from '../cli/render.js'
 import type {Terminal} from '../cli/terminal.js'
 import {loadCatalogOverrides} from '../lib/training/model-catalog.js'
-import {LoopftError} from '../lib/errors.js'
+import {isLoopftError, LoopftError} from '../lib/errors.js'
+import {checkBeforeTraining, type PreflightCheck} from '../lib/operations/preflight.js'
 import {startFineTune, type TuneResult} from '../lib/training/tune.js'
 import {formatUsd} from '../lib/format.js'
 
 export default class Tune extends LoopftCommand {
   static summary = 'Start a fine-tuning job on the recent exports (or a file): validated, priced, within budget, never twice for one dataset.'
-  static description = 'Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET, and (exit 14) once the provider takes no new jobs for the base; warns when the fine-tune would be shut down within 60 days (catalog retirements). The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
+  static description = 'Before it uploads anything it checks the budget, that the provider answers this key and fine-tunes the base model, and (a warning only) the gold set evaluate will read; --dry-run shows these checks and spends nothing. Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET, and (exit 14) once the provider takes no new jobs for the base; warns when the fine-tune would be shut down within 60 days (catalog retirements). The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
   static examples = [
     '<%= config.bin %> tune --since 7d --max-cost 5',
     '<%= config.bin %> tune --file exports/datasets/train.jsonl --base gpt-4.1-mini-2025-04-14 --epochs 2 --dry-run',
@@ -29,6 +30,7 @@ export default class Tune extends LoopftCommand {
     'dry-run': sharedFlags['dry-run'],
     'database-url': sharedFlags['database-url'],
     provider: sharedFlags.provider,
+    wide: sharedFlags.wide,
   }
 
   async run(): Promise<TuneResult> {
@@ -38,10 +40,11 @@ export default class Tune extends LoopftCommand {
     const sinceMs = flags.file === undefined ? this.duration('since', flags.since) : undefined
     const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, baseModel: flags.base})
     const db = await this.openDatabase(config)
+    const provider = await this.trainingProvider(config)
     const progress = this.progress('preparing the fine-tune')
     try {
       const result = await startFineTune(
-        {db, provider: await this.trainingProvider(config), catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text)},
+        {db, provider, catalog: loadCatalogOverrides(config.pricesFile), onProgress: (text) => progress.update(text), preflight: () => checkBeforeTraining({provider, config})},
         {
           file: flags.file, sinceMs, baseModel: config.baseModel, epochs: flags.epochs, suffix: flags.suffix, maxCostUsd, validationSplit,
           monthlyBudgetUsd: config.monthlyBudgetUsd, dryRun: flags['dry-run'], force: flags.force, outDir: config.outDir, loopftVersion: this.config.version,
@@ -50,9 +53,13 @@ export default class Tune extends LoopftCommand {
       progress.succeed(result.outcome === 'created' || result.outcome === 'reconciled' ? `job ${result.record?.jobId} started` : undefined)
       for (const warning of result.warnings) progress.note(`warning: ${warning}`)
       this.log(render(this.terminal, result))
+      if (result.checks.length > 0) this.log(renderChecks(this.terminal, result.checks, {wide: flags.wide}))
       return result
     } catch (error) {
       this.stopProgress(progress, error, 'tune stopped')
+      // A refusal before spending shows every check, not only the one that failed.
+      const checks = isLoopftError(error) ? (error.result as {checks?: PreflightCheck[]} | undefined)?.checks : undefined
+      if (checks !== undefined && !this.jsonEnabled()) this.log(renderChecks(this.terminal, checks, {wide: flags.wide}))
       throw error
     }
   }

@@ -62,14 +62,30 @@ describe('loopft tune → watch-job (end to end)', () => {
       await fs.writeFile(file, dataset(15, 700))
     })
 
-    it('--dry-run prints the plan and the estimate, and touches neither the database nor the API', async () => {
+    it('--dry-run prints the plan, the estimate and the checks before spending, writes nothing and only reads from the API', async () => {
       const requestsBefore = openai.standin.requests.length
       const [{count: rowsBefore}] = await t.sql<{count: number}[]>`select count(*)::int as count from loopft_training_jobs`
-      const result = await runLoopft(['tune', '--file', file, '--dry-run', '--json'], env)
+      const result = await runLoopft(['tune', '--file', file, '--dry-run', '--json'], {...env, LOOPFT_GOLD_FILE: path.resolve('examples/gold.jsonl')})
       assert.equal(result.status, 0, result.stderr)
       assert.deepEqual([result.json.outcome, result.json.record, result.json.dataset.examples], ['dry-run', null, 15])
+      assert.deepEqual(result.json.checks.map((check: {name: string; passed: boolean}) => [check.name, check.passed]), [['budget', true], ['provider access', true], ['gold set', true]])
       const [{count: rowsAfter}] = await t.sql<{count: number}[]>`select count(*)::int as count from loopft_training_jobs`
-      assert.deepEqual([openai.standin.requests.length, rowsAfter], [requestsBefore, rowsBefore])
+      const sent = openai.standin.requests.slice(requestsBefore)
+      assert.deepEqual([sent.filter((request) => request.method !== 'GET').length, rowsAfter], [0, rowsBefore])
+    })
+
+    it('--dry-run off a terminal shows the checks as plain lines, and a refused key as the error after them (no upload)', async () => {
+      const plain = await runLoopft(['tune', '--file', file, '--dry-run'], {...env, LOOPFT_GOLD_FILE: path.resolve('examples/gold.jsonl')})
+      assert.equal(plain.status, 0, plain.stderr)
+      assert.match(plain.stdout, /^check before spending\tresult\tdetail\nbudget\tok\testimated \$[\d.]+, within no limit .*\nprovider access\tok\tgpt-4o-mini-2024-07-18 can be fine-tuned at openai\ngold set\tok\t\d+ items in /m)
+      const requestsBefore = openai.standin.requests.length
+      openai.standin.injectFault({method: 'GET', path: '/fine_tuning/jobs', status: 401, times: 10})
+      const refused = await runLoopft(['tune', '--file', file], env)
+      openai.standin.clearFaults()
+      assert.equal(refused.status, 7, refused.stderr)
+      assert.match(refused.stdout, /^provider access\tFAIL\tlisting fine-tuning jobs failed/m)
+      assert.match(refused.stderr, /loopft: API_ERROR: before spending: provider access: /)
+      assert.equal(openai.standin.requests.slice(requestsBefore).filter((request) => request.method !== 'GET').length, 0, 'nothing uploaded')
     })
 
     it('refuses over --max-cost with BUDGET_EXCEEDED (exit 8)', async () => {

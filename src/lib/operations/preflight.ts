@@ -12,6 +12,8 @@ export interface PreflightCheck {
   detail: string
   /** The error a failed check stands for. */
   code?: ErrorCode
+  /** A failure is a warning, not a refusal (tune: the gold set matters only once the model is evaluated). */
+  advisory?: boolean
 }
 
 export interface PreflightDeps {
@@ -30,10 +32,7 @@ export interface PreflightDeps {
 export async function checkBeforeSpending(deps: PreflightDeps): Promise<PreflightCheck[]> {
   const {config} = deps
   return Promise.all([
-    check('gold set', async () => {
-      const gold = await readGoldSet(config.goldFile)
-      return `${gold.items.length} items in ${gold.path}`
-    }),
+    check('gold set', () => describeGoldSet(config.goldFile)),
     check('judge rubric', async () => {
       if (config.judgeRubricFile === undefined) return 'the built-in rubric'
       const text = await fs.readFile(config.judgeRubricFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -47,19 +46,43 @@ export async function checkBeforeSpending(deps: PreflightDeps): Promise<Prefligh
       return 'set'
     }),
     check('base model', async () => {
-      if (deps.provider === undefined || !['nebius', 'together'].includes(deps.provider.name)) {
+      // The OpenAI client holds OpenAI's key: Azure, Nebius and Together are asked through their own routes and keys.
+      if (deps.provider === undefined || !['azure', 'nebius', 'together'].includes(deps.provider.name)) {
         await deps.openai.models.retrieve(config.baseModel)
         return `${config.baseModel} is available to this key`
       }
-      const probe = await deps.provider.canFineTune(config.baseModel)
-      if (!probe.modelVisible) throw new LoopftError(probe.apiOk ? 'NOT_FOUND' : 'API_ERROR', probe.detail)
-      return `${config.baseModel} can be fine-tuned at ${deps.provider.name}`
+      return probeFineTuning(deps.provider, config.baseModel)
     }),
     check('judge model', async () => {
       await deps.openai.models.retrieve(config.judgeModel)
       return `${config.judgeModel} is available to this key`
     }),
   ])
+}
+
+/**
+ * What tune checks before it uploads anything, beside the budget it prices
+ * itself: that the provider answers an authenticated call and fine-tunes the
+ * base model (its own routes, so any provider), and, as a warning only, the
+ * gold set a later evaluation will read.
+ */
+export async function checkBeforeTraining(deps: {provider: Pick<TrainingProvider, 'name' | 'canFineTune'>; config: Pick<LoopftConfig, 'goldFile' | 'baseModel'>}): Promise<PreflightCheck[]> {
+  return Promise.all([
+    check('provider access', () => probeFineTuning(deps.provider, deps.config.baseModel)),
+    check('gold set', () => describeGoldSet(deps.config.goldFile)).then((gold) => ({...gold, advisory: true})),
+  ])
+}
+
+async function describeGoldSet(file: string): Promise<string> {
+  const gold = await readGoldSet(file)
+  return `${gold.items.length} items in ${gold.path}`
+}
+
+/** A cheap call that creates nothing: the fine-tuning routes answer this key, and they can see the base model. */
+async function probeFineTuning(provider: Pick<TrainingProvider, 'name' | 'canFineTune'>, baseModel: string): Promise<string> {
+  const probe = await provider.canFineTune(baseModel)
+  if (!probe.modelVisible) throw new LoopftError(probe.apiOk ? 'NOT_FOUND' : 'API_ERROR', probe.detail)
+  return `${baseModel} can be fine-tuned at ${provider.name}`
 }
 
 async function check(name: string, run: () => Promise<string>): Promise<PreflightCheck> {

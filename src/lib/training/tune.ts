@@ -11,6 +11,7 @@ import {latestAttempt, recordIntent, spentThisMonth, updateRecord, type Training
 import {prepareDataset, type PreparedData} from './prepare.js'
 import {isTransient, type TrainingJob, type TrainingProvider, type UploadedFile} from './provider.js'
 import {formatUsd} from '../format.js'
+import type {PreflightCheck} from '../operations/preflight.js'
 
 export interface TuneDeps {
   db: Database
@@ -21,6 +22,8 @@ export interface TuneDeps {
   retryDelayMs?: number
   /** Progress lines for a spinner; the library never prints. */
   onProgress?: (message: string) => void
+  /** Checks made before anything is uploaded, after the budget (operations/preflight.ts: checkBeforeTraining); cycle makes its own. */
+  preflight?: () => Promise<PreflightCheck[]>
 }
 
 export interface TuneOptions {
@@ -56,6 +59,8 @@ export interface TuneResult {
   record: TrainingRecord | null
   /** Things to know before relying on the result, e.g. the fine-tune's shutdown date is near. */
   warnings: string[]
+  /** What was checked before spending: the budget, then deps.preflight's checks (none when nothing would be spent). */
+  checks: PreflightCheck[]
 }
 
 const FILE_EXPIRY_SECONDS = 30 * 86_400
@@ -94,17 +99,32 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
     const spent = await spentThisMonth(deps.db.sql, now, plan.resume?.id)
     const budget = {maxCostUsd: options.maxCostUsd ?? null, monthlyBudgetUsd: options.monthlyBudgetUsd ?? null, spentThisMonthUsd: spent}
     const suffix = plan.resume?.suffix ?? (deps.provider.carriesMetadata ? datedSuffix(options.suffix, now) : intentSuffix(options.suffix, data.whole.sha256, plan.attempt))
-    if (!plan.skip) assertWithinBudget(estimatedCostUsd, budget)
     return {plan, budget, suffix, previous}
   }
+  /** Nothing is checked when nothing would be spent (the dataset was trained); a failed check refuses with the checks in the result. */
+  const checkFirst = async ({plan, budget, suffix, previous}: Awaited<ReturnType<typeof decide>>) => {
+    if (plan.skip !== undefined) return []
+    deps.onProgress?.(deps.preflight === undefined ? 'checking the budget' : 'checking the budget and the provider before spending')
+    const refusal = budgetRefusal(estimatedCostUsd, budget)
+    const checks = [budgetCheck(estimatedCostUsd, budget, refusal), ...((await deps.preflight?.()) ?? [])]
+    const failed = checks.find((check) => !check.passed && check.advisory !== true)
+    if (failed === undefined) return checks
+    const result = {...base, outcome: options.dryRun ? 'dry-run' : 'refused', reason: `a check before spending failed: ${failed.name}`, suffix, budget, record: previous ?? null, checks}
+    if (refusal !== undefined) throw new LoopftError(refusal.code, refusal.message, {suggestion: refusal.suggestion, details: refusal.details, result})
+    throw new LoopftError(failed.code ?? 'CHECK_FAILED', `before spending: ${failed.name}: ${failed.detail}`, {result})
+  }
+  const advise = (checks: PreflightCheck[]) => [...warnings, ...checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.detail}`)]
 
   if (options.dryRun) {
-    const {plan, budget, suffix, previous} = await decide()
-    return {...base, outcome: 'dry-run', reason: plan.skip ?? null, suffix, budget, record: previous ?? null}
+    const decided = await decide()
+    const checks = await checkFirst(decided)
+    return {...base, warnings: advise(checks), outcome: 'dry-run', reason: decided.plan.skip ?? null, suffix: decided.suffix, budget: decided.budget, record: decided.previous ?? null, checks}
   }
   return withRunLock(deps.db, 'tune', async () => {
-    const {plan, budget, suffix, previous} = await decide()
-    if (plan.skip !== undefined) return {...base, outcome: 'skipped', reason: plan.skip, suffix, budget, record: previous ?? null}
+    const decided = await decide()
+    const {plan, budget, suffix, previous} = decided
+    if (plan.skip !== undefined) return {...base, outcome: 'skipped', reason: plan.skip, suffix, budget, record: previous ?? null, checks: []}
+    const checks = await checkFirst(decided)
     const datasetPath = options.file === undefined ? await writeDataset(options.outDir, data.content, path.basename(data.path)) : data.path
     const intent = {
       examples: data.training.examples, validationExamples: data.validation?.examples ?? 0, tokensPerEpoch: data.training.tokensPerEpoch,
@@ -124,7 +144,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
     // A resumed attempt that got past uploading may have created a job whose answer was lost.
     const {job, reconciled} = await ensureJob(deps, uploaded, model.lora, plan.resume !== undefined && plan.resume.status !== 'uploading')
     const final = await updateRecord(deps.db.sql, record.id, {jobId: job.id, status: job.status, hyperparameters: job.hyperparameters, error: null})
-    return {...base, outcome: reconciled ? 'reconciled' : 'created', reason: null, suffix, budget, record: final}
+    return {...base, warnings: advise(checks), outcome: reconciled ? 'reconciled' : 'created', reason: null, suffix, budget, record: final, checks}
   })
 }
 
@@ -148,17 +168,25 @@ function planAttempt(previous: TrainingRecord | undefined, force: boolean): Atte
   return {attempt: previous.attempt, skip: `this dataset was already sent to ${previous.baseModel} as job ${previous.jobId} (${previous.status}); force a new job to train it again`}
 }
 
-function assertWithinBudget(estimate: number, budget: TuneResult['budget']): void {
+/** The refusal a cost estimate earns under the limits, if any. */
+function budgetRefusal(estimate: number, budget: TuneResult['budget']): LoopftError | undefined {
   if (budget.maxCostUsd !== null && estimate > budget.maxCostUsd) {
-    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} exceeds the cost limit ${formatUsd(budget.maxCostUsd)}`, {
+    return new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} exceeds the cost limit ${formatUsd(budget.maxCostUsd)}`, {
       suggestion: 'raise the cost limit, or train on less data or for fewer epochs', details: {estimatedCostUsd: estimate, ...budget},
     })
   }
   if (budget.monthlyBudgetUsd !== null && budget.spentThisMonthUsd + estimate > budget.monthlyBudgetUsd) {
-    throw new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} plus ${formatUsd(budget.spentThisMonthUsd)} spent this month exceeds the monthly budget ${formatUsd(budget.monthlyBudgetUsd)}`, {
+    return new LoopftError('BUDGET_EXCEEDED', `estimated cost ${formatUsd(estimate)} plus ${formatUsd(budget.spentThisMonthUsd)} spent this month exceeds the monthly budget ${formatUsd(budget.monthlyBudgetUsd)}`, {
       suggestion: 'wait for next month or raise LOOPFT_MONTHLY_BUDGET', details: {estimatedCostUsd: estimate, ...budget},
     })
   }
+}
+
+function budgetCheck(estimate: number, budget: TuneResult['budget'], refusal: LoopftError | undefined): PreflightCheck {
+  if (refusal !== undefined) return {name: 'budget', passed: false, detail: refusal.message, code: refusal.code}
+  const limits = [budget.maxCostUsd === null ? undefined : `the cost limit ${formatUsd(budget.maxCostUsd)}`,
+    budget.monthlyBudgetUsd === null ? undefined : `${formatUsd(budget.spentThisMonthUsd)} spent of ${formatUsd(budget.monthlyBudgetUsd)} this month`].filter(Boolean)
+  return {name: 'budget', passed: true, detail: `estimated ${formatUsd(estimate)}, within ${limits.length === 0 ? 'no limit (no --max-cost, no LOOPFT_MONTHLY_BUDGET)' : limits.join(' and ')}`}
 }
 
 /** `<name>-YYYYMMDD`, within the API's 64 characters. */

@@ -5,6 +5,8 @@ import path from 'node:path'
 import {getModelInfo, trainingCost} from '../../../src/lib/training/model-catalog.js'
 import {createOpenAIProvider} from '../../../src/lib/training/openai-provider.js'
 import {startFineTune, type TuneDeps, type TuneOptions} from '../../../src/lib/training/tune.js'
+import {checkBeforeTraining} from '../../../src/lib/operations/preflight.js'
+import type {LoopftError} from '../../../src/lib/errors.js'
 import {useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 import {addExportRun, dataset} from './fixtures.js'
@@ -82,6 +84,38 @@ describe('startFineTune', () => {
     await assert.rejects(startFineTune(deps(), options({monthlyBudgetUsd: budget})), (error: {code: string; details: {spentThisMonthUsd: number}}) =>
       error.code === 'BUDGET_EXCEEDED' && error.details.spentThisMonthUsd === first.estimatedCostUsd)
     assert.equal(jobs().length, 1)
+  })
+
+  describe('checks before spending', () => {
+    const GOLD = path.resolve('examples/gold.jsonl')
+    const checked = (goldFile = GOLD): Partial<TuneDeps> => {
+      const provider = deps().provider
+      return {provider, preflight: () => checkBeforeTraining({provider, config: {goldFile, baseModel: 'gpt-4o-mini-2024-07-18'}})}
+    }
+    const summary = (checks: Array<{name: string; passed: boolean; advisory?: boolean}>) => checks.map((check) => `${check.name}:${check.passed ? 'ok' : check.advisory ? 'warn' : 'FAIL'}`)
+    const uploads = () => openai.standin.requests.filter((request) => request.method !== 'GET').length
+
+    it('--dry-run shows the budget, the provider\'s answer and the gold set, with cheap reads only, and warns about a gold set evaluate could not read', async () => {
+      const result = await startFineTune(deps(checked(path.join(dir, 'no-gold.jsonl'))), options({dryRun: true, maxCostUsd: 5}))
+      assert.deepEqual([result.outcome, summary(result.checks), uploads(), (await rows()).length], ['dry-run', ['budget:ok', 'provider access:ok', 'gold set:warn'], 0, 0])
+      assert.match(result.checks[0].detail, /^estimated \$[\d.]+, within the cost limit \$5\.00$/)
+      assert.ok(result.warnings.some((warning) => warning.startsWith('gold set: ')), result.warnings.join('\n'))
+    })
+
+    it('refuses before uploading when the provider rejects the key, with every check in the result', async () => {
+      openai.standin.injectFault({method: 'GET', path: '/fine_tuning/jobs', status: 401, times: 10})
+      const refusal = await startFineTune(deps(checked()), options()).then(() => assert.fail('tune spent with a rejected key'), (error: LoopftError) => error)
+      assert.deepEqual([refusal.code, summary((refusal.result as {checks: []}).checks), uploads(), (await rows()).length], ['API_ERROR', ['budget:ok', 'provider access:FAIL', 'gold set:ok'], 0, 0])
+      assert.match(refusal.message, /^before spending: provider access: listing fine-tuning jobs failed/)
+    })
+
+    it('prices first: over budget is BUDGET_EXCEEDED with the other checks still shown, in a dry run too', async () => {
+      for (const dryRun of [true, false]) {
+        const refusal = await startFineTune(deps(checked()), options({dryRun, maxCostUsd: 0.000_01})).then(() => assert.fail('over budget'), (error: LoopftError) => error)
+        assert.deepEqual([refusal.code, summary((refusal.result as {checks: []}).checks)], ['BUDGET_EXCEEDED', ['budget:FAIL', 'provider access:ok', 'gold set:ok']])
+      }
+      assert.deepEqual([uploads(), (await rows()).length], [0, 0])
+    })
   })
 
   it('rides out 429 and 500 answers (the SDK retries reads; tune retries uploads and create after a lookup)', async () => {
