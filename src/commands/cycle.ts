@@ -25,7 +25,7 @@ export default class Cycle extends LoopftCommand {
     const watch = {intervalMs: this.duration('interval', flags.interval), timeoutMs: this.duration('watch-timeout', flags['watch-timeout'])}
     const config = this.loadConfig({databaseUrl: flags['database-url'], provider: flags.provider, autoPromote: flags['auto-promote']})
     const db = await this.openDatabase(config)
-    const openai = await this.openai(config)
+    const openai = config.openaiApiKey === undefined ? undefined : await this.openai(config)
     let view: CycleProgressView | undefined
     const onProgress = (progress: CycleProgress) => view?.show(progress)
     const steps = cycleSteps({db, provider: await this.trainingProvider(config), openai, config, loopftVersion: this.config.version, sinceMs, watch, onProgress})

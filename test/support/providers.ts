@@ -39,10 +39,10 @@ export interface TogetherStandinHandle {
 }
 
 /** Mocha hooks: a Together stand-in for the enclosing describe(), reset after each test. */
-export function useTogetherStandin(): TogetherStandinHandle {
+export function useTogetherStandin(options: {advanceOnPoll?: boolean} = {}): TogetherStandinHandle {
   let running: TogetherStandin | undefined
   before(async () => {
-    running = await startTogetherStandin()
+    running = await startTogetherStandin(options)
   })
   afterEach(() => running?.reset())
   after(async () => running?.close())

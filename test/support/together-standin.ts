@@ -4,7 +4,7 @@ import {jsonBody, route, startProviderServer, type Route} from './provider-stand
 
 /** Fine-tunable base models (docs/contracts/together.md §2) and what they answer at serverless prices. */
 const BASE_MODELS = new Set(['meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'])
-const SERVERLESS_MODELS = new Set(['meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo'])
+const SERVERLESS_MODELS = new Set(['meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'])
 const JOB_FIELDS = new Set(['model', 'training_file', 'validation_file', 'n_epochs', 'n_checkpoints', 'n_evals', 'batch_size', 'learning_rate', 'lr_scheduler', 'warmup_ratio',
   'max_grad_norm', 'weight_decay', 'suffix', 'wandb_api_key', 'wandb_base_url', 'wandb_project_name', 'wandb_name', 'wandb_entity', 'train_on_inputs', 'training_method',
   'training_type', 'from_checkpoint', 'from_hf_model', 'hf_model_revision', 'hf_api_token', 'hf_output_repo_name', 'max_seq_length', 'packing', 'random_seed', 'multimodal_params',
@@ -73,7 +73,7 @@ export interface TogetherStandin extends ProviderStandinControls<StoredFile> {
  * A loopback stand-in for Together AI's files, fine-tunes, dedicated endpoints
  * and chat as docs/contracts/together.md describes them.
  */
-export async function startTogetherStandin(options: {apiKey?: string} = {}): Promise<TogetherStandin> {
+export async function startTogetherStandin(options: {apiKey?: string; advanceOnPoll?: boolean} = {}): Promise<TogetherStandin> {
   const files = new Map<string, StoredFile>()
   const jobs = new Map<string, TogetherJob>()
   const endpoints = new Map<string, Endpoint>()
@@ -195,7 +195,10 @@ export async function startTogetherStandin(options: {apiKey?: string} = {}): Pro
       if (!BASE_MODELS.has(model)) throw notFound(`Model ${model} is not available for fine-tuning`)
       return {body: {model_name: model, max_num_epochs: 20, max_num_evals: 100, max_num_checkpoints: 20, max_seq_length_sft: 8192, supports_full_training: true, lora_training: {max_rank: 64}}}
     }),
-    route('GET', '/fine-tunes/:id', ({params}) => ({body: jobView(findJob(params.id))})),
+    route('GET', '/fine-tunes/:id', ({params}) => {
+      if (options.advanceOnPoll === true) step(findJob(params.id))
+      return {body: jobView(findJob(params.id))}
+    }),
     route('POST', '/fine-tunes/:id/cancel', ({params}) => {
       const job = findJob(params.id)
       if (['completed', 'error', 'cancelled'].includes(job.status)) throw badRequest(`Job ${job.id} has already finished`)
@@ -228,7 +231,10 @@ export async function startTogetherStandin(options: {apiKey?: string} = {}): Pro
       return {body: endpoint}
     }),
     route('GET', '/endpoints', () => ({body: {object: 'list', data: [...endpoints.values()]}})),
-    route('GET', '/endpoints/:id', ({params}) => ({body: findEndpoint(params.id)})),
+    route('GET', '/endpoints/:id', ({params}) => {
+      if (options.advanceOnPoll === true) stepEndpoint(findEndpoint(params.id))
+      return {body: findEndpoint(params.id)}
+    }),
     route('PATCH', '/endpoints/:id', (context) => {
       const endpoint = findEndpoint(context.params.id)
       const {state} = jsonBody(context)

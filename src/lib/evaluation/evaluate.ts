@@ -15,6 +15,7 @@ import {goldPromptKeys, readGoldSet} from './gold-set.js'
 import {DEFAULT_JUDGE_CRITERIA, judgeSystemPrompt} from './judge.js'
 import type {Interval} from './metrics/bootstrap.js'
 import {findModel, recordEvaluation} from '../serving/registry.js'
+import {splitProvider} from '../training/provider.js'
 
 export interface EvaluateDeps {
   sql: Sql
@@ -142,8 +143,8 @@ export async function evaluateCandidate(deps: EvaluateDeps, options: EvaluateOpt
   }
   const rubric = await readRubric(deps.config.judgeRubricFile)
   const gold = await readGoldSet(path.resolve(settings.goldFile ?? deps.config.goldFile))
-  const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel.model)
-  if (baseline === settings.candidate) {
+  const baseline = await resolveBaseline(deps.sql, settings.baseline ?? 'promoted', deps.config.textModel)
+  if (splitProvider(baseline).model === splitProvider(settings.candidate).model) {
     throw new LoopftError('USAGE', `the candidate and the baseline are the same model (${baseline})`, {suggestion: 'compare it with another baseline model'})
   }
   const warnings = await leakWarnings(deps.sql, settings.candidate, goldPromptKeys(gold.items))
@@ -221,8 +222,9 @@ function modelFigures(model: string, answers: Answer[], comparisons: Comparisons
 
 /** List-price cost of answering, from the one price catalog; null for a model it does not know. */
 function answerCost(model: string, usage: {prompt_tokens: number; completion_tokens: number}, overrides: ReturnType<typeof loadCatalogOverrides>): number | null {
+  const name = splitProvider(model).model
   try {
-    return inferenceCost(usage, getModelInfo(model, overrides), {fineTuned: model.startsWith('ft:')})
+    return inferenceCost(usage, getModelInfo(name, overrides), {fineTuned: name.startsWith('ft:')})
   } catch {
     return null
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import type {Sql} from '../db/connection.js'
+import {qualifiedName, type ModelTarget} from '../runtime/model-target.js'
 import {containsGoldPrompt} from './gold-set.js'
 
 /** An earlier evaluation, for the report's history chart. */
@@ -33,10 +34,11 @@ export interface StoredEvaluation {
 }
 
 /** 'promoted' means what the router serves (loopft_config 'serving'), else the configured text model. */
-export async function resolveBaseline(sql: Sql, baseline: string, fallbackModel: string): Promise<string> {
+export async function resolveBaseline(sql: Sql, baseline: string, fallback: ModelTarget): Promise<string> {
   if (baseline !== 'promoted') return baseline
-  const [row] = await sql<{model: string | null}[]>`select value->>'model' as model from loopft_config where key = 'serving'`
-  return row?.model ?? fallbackModel
+  const [row] = await sql<{model: string | null; provider: string | null}[]>`select value->>'model' as model, value->>'provider' as provider from loopft_config where key = 'serving'`
+  // Qualified, so that a baseline served elsewhere than OpenAI is asked at its own provider.
+  return qualifiedName(row?.model == null ? fallback : {model: row.model, provider: row.provider})
 }
 
 export async function insertEvaluation(sql: Sql, evaluation: StoredEvaluation): Promise<{id: number; createdAt: Date}> {

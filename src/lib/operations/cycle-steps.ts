@@ -16,7 +16,8 @@ import {checkBeforeSpending} from './preflight.js'
 export interface CycleStepsInput {
   db: Database
   provider: TrainingProvider
-  openai: OpenAI
+  /** OpenAI's chat client, when OPENAI_API_KEY is set; a cycle on another provider may need none. */
+  openai?: OpenAI
   config: LoopftConfig
   loopftVersion: string
   sinceMs: number
@@ -29,7 +30,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
   const {db, config} = input
   const catalog = loadCatalogOverrides(config.pricesFile)
   return {
-    preflight: () => checkBeforeSpending({openai: input.openai, provider: input.provider, config}),
+    preflight: () => checkBeforeSpending({openai: input.openai, provider: input.provider, sql: db.sql, config}),
     async tune({dryRun}) {
       const result = await startFineTune({db, provider: input.provider, catalog, onProgress: (text) => input.onProgress?.({type: 'line', step: 'tune', text})}, {
         sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,

@@ -1,10 +1,15 @@
 import fs from 'node:fs/promises'
 import type OpenAI from 'openai'
 import type {LoopftConfig} from '../config.js'
+import type {Sql} from '../db/connection.js'
 import {toLoopftError} from '../error-translation.js'
 import {LoopftError, type ErrorCode} from '../errors.js'
 import {readGoldSet} from '../evaluation/gold-set.js'
-import type {TrainingProvider} from '../training/provider.js'
+import {resolveBaseline} from '../evaluation/store.js'
+import {qualifiedName} from '../runtime/model-target.js'
+import {checkReachable} from '../serving/preflight.js'
+import {asProviderName, splitProvider, type ProviderName, type TrainingProvider} from '../training/provider.js'
+import {apiKeyVariable, createChatClient, type ProviderConfig} from '../training/providers.js'
 
 export interface PreflightCheck {
   name: string
@@ -17,20 +22,31 @@ export interface PreflightCheck {
 }
 
 export interface PreflightDeps {
-  openai: OpenAI
-  /** The provider that trains; Nebius and Together are asked whether they fine-tune the base model (OpenAI's routes list it). */
+  /** OpenAI's chat client, when OPENAI_API_KEY is set; other providers' clients are built from `config`. */
+  openai?: OpenAI
+  /** The provider that trains (default openai); Azure, Nebius and Together are asked whether they fine-tune the base model through their own routes. */
   provider?: Pick<TrainingProvider, 'name' | 'canFineTune'>
-  config: Pick<LoopftConfig, 'goldFile' | 'judgeModel' | 'judgeRubricFile' | 'openaiApiKey' | 'baseModel'>
+  /** Where the baseline is read (the promoted model); without it the default text model is the baseline. */
+  sql?: Sql
+  config: Pick<LoopftConfig, 'goldFile' | 'judgeModel' | 'judgeRubricFile' | 'baseModel' | 'textModel'> & ProviderConfig
 }
 
 /**
  * What the cycle needs after it has paid for a job, checked before it uploads
- * anything: the gold set and the rubric evaluate will read, the key, and that
- * the provider serves the base model and the judge. Every check runs (a dry run
- * shows them all); each failure keeps the error code it would have had later.
+ * anything: the gold set and the rubric evaluate will read, the training
+ * provider's key, that it fine-tunes the base model, and that the baseline and
+ * the judge answer, each at its own provider. Every check runs (a dry run shows
+ * them all); each failure keeps the error code it would have had later.
  */
 export async function checkBeforeSpending(deps: PreflightDeps): Promise<PreflightCheck[]> {
   const {config} = deps
+  const training = asProviderName(deps.provider?.name)
+  const clients = new Map<ProviderName, Promise<OpenAI>>()
+  const clientAt = (provider: ProviderName) => {
+    if (provider === 'openai' && deps.openai !== undefined) return Promise.resolve(deps.openai)
+    if (!clients.has(provider)) clients.set(provider, createChatClient(config, provider))
+    return clients.get(provider)!
+  }
   return Promise.all([
     check('gold set', () => describeGoldSet(config.goldFile)),
     check('judge rubric', async () => {
@@ -42,22 +58,33 @@ export async function checkBeforeSpending(deps: PreflightDeps): Promise<Prefligh
       return config.judgeRubricFile
     }),
     check('API key', async () => {
-      if (config.openaiApiKey === undefined) throw new LoopftError('CONFIG_INVALID', 'OPENAI_API_KEY is not set')
-      return 'set'
+      await clientAt(training)
+      return `${apiKeyVariable(training)} is set`
     }),
     check('base model', async () => {
-      // The OpenAI client holds OpenAI's key: Azure, Nebius and Together are asked through their own routes and keys.
-      if (deps.provider === undefined || !['azure', 'nebius', 'together'].includes(deps.provider.name)) {
-        await deps.openai.models.retrieve(config.baseModel)
+      // Azure, Nebius and Together are asked through their own routes and keys.
+      if (deps.provider === undefined || training === 'openai') {
+        await (await clientAt('openai')).models.retrieve(config.baseModel)
         return `${config.baseModel} is available to this key`
       }
       return probeFineTuning(deps.provider, config.baseModel)
     }),
-    check('judge model', async () => {
-      await deps.openai.models.retrieve(config.judgeModel)
-      return `${config.judgeModel} is available to this key`
+    check('baseline model', async () => {
+      const baseline = deps.sql === undefined ? qualifiedName(config.textModel) : await resolveBaseline(deps.sql, 'promoted', config.textModel)
+      return answersAt(clientAt, baseline)
     }),
+    check('judge model', async () => answersAt(clientAt, config.judgeModel)),
   ])
+}
+
+/** OpenAI's and Azure's routes list models by id; at Nebius and Together a one-line chat proves the model answers. */
+async function answersAt(clientAt: (provider: ProviderName) => Promise<OpenAI>, name: string): Promise<string> {
+  const {provider, model} = splitProvider(name)
+  const at = provider ?? 'openai'
+  const client = await clientAt(at)
+  if (at === 'openai' || at === 'azure') await client.models.retrieve(model)
+  else await checkReachable(client, model, {retrieve: false})
+  return `${model} answers at ${at}`
 }
 
 /**

@@ -25,6 +25,11 @@ export function formatModelTarget(target: ModelTarget): string {
   return `${target.provider}:${target.model}`
 }
 
+/** The name that finds a model's provider again: bare at the default provider (`gpt-4o-mini`), else prefixed (`nebius:meta-llama/…`). */
+export function qualifiedName(target: {model: string; provider?: string | null}): string {
+  return target.provider == null || target.provider === DEFAULT_PROVIDER ? target.model : formatModelTarget({provider: target.provider, model: target.model})
+}
+
 /** One row of the catalog's shutdown dates, as the router receives them (`listShutdownDates()` in `loopft`). */
 export interface ShutdownDate {
   provider: string

@@ -12,6 +12,11 @@ export interface ClientOptions {
   timeoutMs?: number
 }
 
+/** The variable that holds a provider's key (`NEBIUS_API_KEY`). */
+export function apiKeyVariable(provider: ProviderName): string {
+  return `${provider.toUpperCase()}_API_KEY`
+}
+
 const NEBIUS_DEFAULT_BASE_URL = 'https://api.tokenfactory.nebius.com/v1/'
 
 /**
