@@ -14,9 +14,8 @@ export function splitProvider(model: string): {provider: ProviderName | null; mo
   return colon > 0 && PROVIDER_NAMES.includes(prefix) ? {provider: prefix as ProviderName, model: model.slice(colon + 1)} : {provider: null, model}
 }
 
-/** A registry row's provider as a client name: rows written before providers were named say 'azure-openai' or 'openai-compatible' (OpenAI's routes on another base URL). */
+/** A registry row's provider as a client name: rows written before providers were named may say 'openai-compatible' (OpenAI's routes on another base URL); migration 0090 renamed 'azure-openai' to 'azure'. */
 export function asProviderName(name: string | null | undefined): ProviderName {
-  if (name === 'azure-openai') return 'azure'
   return PROVIDER_NAMES.includes(name ?? '') ? name as ProviderName : 'openai'
 }
 

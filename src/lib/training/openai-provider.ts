@@ -9,7 +9,7 @@ export function providerName(baseURL: string | undefined): string {
   if (baseURL === undefined) return 'openai'
   const host = new URL(baseURL).hostname
   if (host === 'api.openai.com') return 'openai'
-  return host.endsWith('.azure.com') ? 'azure-openai' : 'openai-compatible'
+  return host.endsWith('.azure.com') ? 'azure' : 'openai-compatible'
 }
 
 export interface OpenAIProviderOptions {

@@ -12,8 +12,7 @@ import {createTogetherProvider} from '../../../src/lib/training/together-provide
 import {startFineTune} from '../../../src/lib/training/tune.js'
 import {watchFineTuneJob} from '../../../src/lib/training/watch.js'
 import {useTestDatabase} from '../../support/db.js'
-import {useOpenAIStandin} from '../../support/openai.js'
-import {useNebiusStandin, useTogetherStandin} from '../../support/providers.js'
+import {useAzureStandin, useNebiusStandin, useTogetherStandin} from '../../support/providers.js'
 import {HARDWARE} from '../../support/together-standin.js'
 import {dataset} from '../training/fixtures.js'
 
@@ -21,7 +20,7 @@ describe('deploy as a step of watch-job', () => {
   const t = useTestDatabase()
   const nebius = useNebiusStandin()
   const together = useTogetherStandin()
-  const openai = useOpenAIStandin()
+  const azure = useAzureStandin()
   let dir: string
   let sequence = 0
 
@@ -97,14 +96,20 @@ describe('deploy as a step of watch-job', () => {
     assert.deepEqual(await listModels(t.sql), [])
   })
 
-  it('azure: prints the exact deployment command and, until a chat to the deployment answers, registers nothing (exit 17)', async () => {
-    const provider = () => createOpenAIProvider(openai.client({maxRetries: 0}), {filePollMs: 1, name: 'azure', carriesMetadata: false, deployer: azureDeployments('https://acme-ft.openai.azure.com/openai/v1')})
+  it('azure: prints the exact deployment command, registers nothing until a chat to the deployment answers (exit 17), then registers the deployment', async () => {
+    const provider = () => createOpenAIProvider(azure.client(), {filePollMs: 1, name: 'azure', carriesMetadata: false, deployer: azureDeployments('https://acme-ft.openai.azure.com/openai/v1')})
     const jobId = await startJob(provider(), 'gpt-4o-mini-2024-07-18')
-    openai.standin.advanceJob(jobId, 'succeeded')
+    azure.standin.openai.advanceJob(jobId, 'succeeded')
     const error = await watch(provider(), jobId, () => {}, 50).then(() => assert.fail('registered before any deployment existed'), (thrown: {code: string; suggestion: string}) => thrown)
-    const fineTuned = openai.standin.store.jobs.get(jobId)!.fine_tuned_model
+    const fineTuned = azure.standin.openai.store.jobs.get(jobId)!.fine_tuned_model!
     assert.equal(error.code, 'STILL_RUNNING')
-    assert.match(error.suggestion, new RegExp(`^run: az cognitiveservices account deployment create --resource-group "\\$AZURE_RESOURCE_GROUP" --name acme-ft --deployment-name support-[0-9a-f]{12}-a1 --model-name ${fineTuned!.replaceAll('.', '\\.')} `))
+    assert.match(error.suggestion, new RegExp(`^run: az cognitiveservices account deployment create --resource-group "\\$AZURE_RESOURCE_GROUP" --name acme-ft --deployment-name support-[0-9a-f]{12}-a1 --model-name ${fineTuned.replaceAll('.', '\\.')} `))
     assert.deepEqual(await listModels(t.sql), [])
+
+    // Someone runs the printed command; the next watch-job finds the deployment answering and registers it by the name chats use.
+    const deployment = /--deployment-name (\S+)/.exec(error.suggestion)![1]
+    azure.standin.createDeployment(deployment, fineTuned)
+    const result = await watch(provider(), jobId, () => {})
+    assert.deepEqual([result.fineTunedModel, (await listModels(t.sql)).map((model) => [model.name, model.provider])], [deployment, [[deployment, 'azure']]])
   })
 })

@@ -44,7 +44,7 @@ describe('catalog', () => {
 
   it('knows the OpenAI cut-off for new jobs', () => {
     assert.equal(PROVIDER_CUTOFFS.openai.noNewJobsAfter, '2027-01-06')
-    assert.equal(getProviderCutoff('azure-openai'), undefined)
+    assert.equal(getProviderCutoff('azure'), undefined)
   })
 
   describe('retirements', () => {
@@ -91,14 +91,14 @@ describe('catalog', () => {
           'gpt-4o-mini-2024-07-18': {trainingPerMillion: 4, shutdownDate: '2027-03-01'},
           'acme-small': {trainable: true, trainingPerMillion: 1, trainingContext: 8192, base: {inputPerMillion: 0.1, outputPerMillion: 0.2}},
         },
-        providerCutoffs: {'azure-openai': {noNewJobsAfter: '2028-01-01'}},
+        providerCutoffs: {azure: {noNewJobsAfter: '2028-01-01'}},
       }))
       const overrides = loadCatalogOverrides(file)
       const patched = getModelInfo('gpt-4o-mini', overrides)
       assert.deepEqual([patched.trainingPerMillion, patched.shutdownDate, patched.base.inputPerMillion], [4, '2027-03-01', 0.15])
       const added = getModelInfo('acme-small', overrides)
       assert.deepEqual([added.trainingContext, added.fineTuned, trainingCost(2_000_000, added)], [8192, null, 2])
-      assert.equal(getProviderCutoff('azure-openai', overrides)?.noNewJobsAfter, '2028-01-01')
+      assert.equal(getProviderCutoff('azure', overrides)?.noNewJobsAfter, '2028-01-01')
     })
 
     it('overrides retirements per provider and model; a model\'s shutdownDate applies at every provider', async () => {

@@ -15,7 +15,7 @@ describe('OpenAI training provider', () => {
   it('names the provider by its base URL', () => {
     assert.deepEqual(
       [providerName(undefined), providerName('https://api.openai.com/v1'), providerName('https://acme.openai.azure.com/openai/v1/'), providerName('http://127.0.0.1:9/v1')],
-      ['openai', 'openai', 'azure-openai', 'openai-compatible'],
+      ['openai', 'openai', 'azure', 'openai-compatible'],
     )
   })
 

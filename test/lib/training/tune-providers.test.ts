@@ -9,7 +9,8 @@ import {createTogetherProvider} from '../../../src/lib/training/together-provide
 import {startFineTune, type TuneOptions} from '../../../src/lib/training/tune.js'
 import {useTestDatabase} from '../../support/db.js'
 import type {ProviderFaultSpec, RequestRecord} from '../../support/provider-standin/http.js'
-import {useNebiusStandin, useTogetherStandin} from '../../support/providers.js'
+import {useOpenAIStandin} from '../../support/openai.js'
+import {useAzureStandin, useNebiusStandin, useTogetherStandin} from '../../support/providers.js'
 import {dataset} from './fixtures.js'
 
 interface Case {
@@ -20,22 +21,39 @@ interface Case {
   jobs(): {suffix?: string | null; training_file: string}[]
   requests(): RequestRecord[]
   injectFault(fault: ProviderFaultSpec): void
+  clearFaults(): void
 }
 
-describe('startFineTune on providers whose jobs carry no metadata', () => {
+describe('startFineTune: exactly one job per dataset on every provider', () => {
   const t = useTestDatabase()
+  const openai = useOpenAIStandin()
+  const azure = useAzureStandin()
   const nebius = useNebiusStandin()
   const together = useTogetherStandin()
   const cases: Case[] = [
     {
+      name: 'openai', baseModel: 'gpt-4o-mini-2024-07-18', createPath: '/fine_tuning/jobs',
+      provider: (timeoutMs = 10_000) => createOpenAIProvider(openai.client({maxRetries: 0, timeout: timeoutMs}), {filePollMs: 1, name: 'openai'}),
+      jobs: () => [...openai.standin.store.jobs.values()], requests: () => openai.standin.requests,
+      injectFault: (fault) => openai.standin.injectFault(fault), clearFaults: () => openai.standin.clearFaults(),
+    },
+    {
+      name: 'azure', baseModel: 'gpt-4o-mini-2024-07-18', createPath: '/fine_tuning/jobs',
+      provider: (timeoutMs = 10_000) => createOpenAIProvider(azure.client().withOptions({timeout: timeoutMs}), {filePollMs: 1, name: 'azure', carriesMetadata: false}),
+      jobs: () => [...azure.standin.openai.store.jobs.values()], requests: () => azure.standin.openai.requests,
+      injectFault: (fault) => azure.standin.openai.injectFault(fault), clearFaults: () => azure.standin.openai.clearFaults(),
+    },
+    {
       name: 'nebius', baseModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct', createPath: '/fine_tuning/jobs',
       provider: (timeoutMs = 10_000) => createOpenAIProvider(nebius.client().withOptions({timeout: timeoutMs}), {filePollMs: 1, name: 'nebius', carriesMetadata: false}),
-      jobs: () => [...nebius.standin.jobs.values()], requests: () => nebius.standin.requests, injectFault: (fault) => nebius.standin.injectFault(fault),
+      jobs: () => [...nebius.standin.jobs.values()], requests: () => nebius.standin.requests,
+      injectFault: (fault) => nebius.standin.injectFault(fault), clearFaults: () => nebius.standin.clearFaults(),
     },
     {
       name: 'together', baseModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', createPath: '/fine-tunes',
       provider: (timeoutMs = 10_000) => createTogetherProvider(together.client().withOptions({timeout: timeoutMs}), {filePollMs: 1}),
-      jobs: () => [...together.standin.jobs.values()], requests: () => together.standin.requests, injectFault: (fault) => together.standin.injectFault(fault),
+      jobs: () => [...together.standin.jobs.values()], requests: () => together.standin.requests,
+      injectFault: (fault) => together.standin.injectFault(fault), clearFaults: () => together.standin.clearFaults(),
     },
   ]
   let dir: string
@@ -58,10 +76,12 @@ describe('startFineTune on providers whose jobs carry no metadata', () => {
     const creates = () => c.requests().filter((request) => request.method === 'POST' && request.path === c.createPath).length
 
     describe(c.name, () => {
-      it('creates one job whose suffix carries the dataset hash and attempt, priced with the Llama 3 tokenizer', async () => {
+      it('creates one job whose suffix (or, at OpenAI, metadata) carries the dataset hash and attempt, priced from the catalog', async () => {
         const result = await startFineTune({db: t.db, provider: c.provider(), retryDelayMs: 1}, options({suffix: 'support'}))
         const [job] = c.jobs()
-        assert.deepEqual([result.outcome, result.provider, job.suffix, result.suffix], ['created', c.name, `support-${result.dataset.sha256.slice(0, 12)}-a1`, job.suffix])
+        const carried = c.name === 'openai' ? (job as {metadata?: Record<string, string>}).metadata?.loopft_dataset_sha256 : job.suffix
+        const expected = c.name === 'openai' ? result.dataset.sha256 : `support-${result.dataset.sha256.slice(0, 12)}-a1`
+        assert.deepEqual([result.outcome, result.provider, carried], ['created', c.name, expected])
         assert.equal(result.estimatedCostUsd, trainingCost(result.dataset.tokensPerEpoch, getModelInfo(c.baseModel)))
         const again = await startFineTune({db: t.db, provider: c.provider(), retryDelayMs: 1}, options({suffix: 'support'}))
         assert.deepEqual([again.outcome, c.jobs().length], ['skipped', 1])
@@ -87,7 +107,7 @@ describe('startFineTune on providers whose jobs carry no metadata', () => {
         const [interrupted] = await t.sql<{training_file_id: string}[]>`select training_file_id from loopft_training_jobs`
         const uploads = c.requests().filter((request) => request.method === 'POST' && /^\/files/.test(request.path)).length
         c.requests().length = 0
-        ;(c.name === 'nebius' ? nebius.standin : together.standin).clearFaults()
+        c.clearFaults()
         const resumed = await startFineTune({db: t.db, provider: c.provider(), retryDelayMs: 1}, options())
         assert.deepEqual([resumed.outcome, resumed.record?.trainingFileId, c.jobs().length, uploads], ['created', interrupted.training_file_id, 1, 1])
         assert.equal(c.requests().filter((request) => request.method === 'POST' && /^\/files/.test(request.path)).length, 0, 'no second upload')

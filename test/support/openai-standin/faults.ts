@@ -1,4 +1,4 @@
-export type FaultKind = 'status' | 'drop-connection' | 'delay' | 'commit-then-drop' | 'commit-then-status'
+export type FaultKind = 'status' | 'drop-connection' | 'delay' | 'commit-then-drop' | 'commit-then-status' | 'commit-then-delay'
 
 export interface FaultSpec {
   /** HTTP method to match; any when omitted. */
@@ -10,7 +10,8 @@ export interface FaultSpec {
    * - `drop-connection`: destroy the socket without answering, without doing the work;
    * - `delay`: wait `delayMs`, then answer normally (to trip client timeouts);
    * - `commit-then-drop`: do the work (e.g. create the job), then destroy the socket;
-   * - `commit-then-status`: do the work, then answer `status` anyway.
+   * - `commit-then-status`: do the work, then answer `status` anyway;
+   * - `commit-then-delay`: do the work, then answer after `delayMs` (a create that times out after the job exists).
    */
   kind?: FaultKind
   /** Default 500. */
@@ -23,7 +24,7 @@ export interface FaultSpec {
   shouldRetry?: boolean
   /** How many matching requests it affects; default 1, `Infinity` for all. */
   times?: number
-  /** For `delay`; default 1000. */
+  /** For `delay` and `commit-then-delay`; default 1000. */
   delayMs?: number
 }
 

@@ -66,6 +66,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     throw error
   })
   if (kind === 'commit-then-drop') return void req.socket.destroy()
+  if (kind === 'commit-then-delay') await sleep(fault?.delayMs ?? 1000)
   record.status = send(deps, res, kind === 'commit-then-status' ? injected : reply)
 }
 

@@ -9,8 +9,8 @@ import type {RequestRecord} from '../openai-standin/server.js'
 
 export {ApiError} from '../openai-standin/errors.js'
 export {jsonBody, route, type Reply, type RequestContext, type Route} from '../openai-standin/router.js'
-/** The OpenAI stand-in's faults, plus `commit-then-delay`: do the work, then answer after `delayMs` (a create that times out after the job exists). */
-export type ProviderFaultSpec = Omit<FaultSpec, 'kind'> & {kind?: FaultSpec['kind'] | 'commit-then-delay'}
+/** The OpenAI stand-in's faults. */
+export type ProviderFaultSpec = FaultSpec
 export type {RequestRecord} from '../openai-standin/server.js'
 
 /** A reply with extra headers (Together's upload answers 302 with a Location). */
@@ -51,10 +51,10 @@ export async function startProviderServer(options: {routes: () => readonly Route
     const retryHeader = req.headers['x-stainless-retry-count']
     const record: RequestRecord = {method, path, query: url.searchParams, retryCount: typeof retryHeader === 'string' ? Number(retryHeader) : null, status: null}
     requests.push(record)
-    const fault = faults.take(method, path) as ProviderFaultSpec | undefined
+    const fault = faults.take(method, path)
     const kind = fault === undefined ? undefined : fault.kind ?? 'status'
-    record.fault = kind === 'commit-then-delay' ? 'delay' : kind
-    const injected = errorForStatus(fault?.status ?? 500, fault === undefined ? {} : faultHeaders(fault as FaultSpec))
+    record.fault = kind
+    const injected = errorForStatus(fault?.status ?? 500, fault === undefined ? {} : faultHeaders(fault))
     if (kind === 'delay') await sleep(fault?.delayMs ?? 1000)
     if (kind === 'drop-connection') return void req.socket.destroy()
     if (kind === 'status') {
@@ -85,7 +85,7 @@ export async function startProviderServer(options: {routes: () => readonly Route
   return {
     origin: `http://${address}:${port}`,
     requests,
-    injectFault: (fault) => faults.inject(fault as FaultSpec),
+    injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     setApiKey(key) {
       apiKey = key
