@@ -4,6 +4,7 @@ import type {HistoryEntry, ServingChange, ServingPlan} from '../lib/serving/prom
 
 /** The confirmation question for a planned change. */
 export function describePlan(plan: ServingPlan): string {
+  if (plan.slot === 'vision') return `${plan.action === 'promote' ? 'Serve' : 'Roll back to'} ${plan.to} for every request with images (now: ${plan.from})?`
   switch (plan.action) {
     case 'promote': return `Serve ${plan.to} to every conversation (now: ${plan.from})?`
     case 'canary': return `Serve ${plan.to} to ${plan.canaryPercent}% of conversations (the rest stay on ${plan.from})?`
@@ -23,14 +24,15 @@ export function renderChange(terminal: Terminal, change: ServingChange): string 
 }
 
 export function renderHistory(terminal: Terminal, entries: HistoryEntry[], options: {wide: boolean}): string {
-  return renderTable(terminal, ['when', 'action', 'from', 'to', 'canary', 'by', 'reason', 'version'], entries.map((entry) => [
+  return renderTable(terminal, ['when', 'action', 'from', 'to', 'canary', 'by', 'reason', 'version', 'slot'], entries.map((entry) => [
     renderTime(terminal, entry.at),
     entry.action,
-    entry.from ?? '(base text model)',
+    entry.from ?? (entry.slot === 'vision' ? '(default vision model)' : '(base text model)'),
     entry.to,
     entry.canaryPercent === null ? '' : `${entry.canaryPercent}%`,
     entry.actor,
     entry.reason,
     entry.configVersion,
+    entry.slot,
   ]), {empty: 'no promotions yet', wide: options.wide})
 }

@@ -8,6 +8,8 @@ const BASE_MODELS: Readonly<Record<string, {fullTraining: boolean}>> = {
   'meta-llama/Meta-Llama-3.1-8B-Instruct': {fullTraining: true},
   'meta-llama/Llama-3.3-70B-Instruct': {fullTraining: false},
 }
+/** Served per token for chats (images included) but not fine-tunable here: the vision successor of gpt-4o in the catalog. */
+const CHAT_ONLY_MODELS = new Set(['Qwen/Qwen2.5-VL-72B-Instruct'])
 const JOB_FIELDS = new Set(['model', 'training_file', 'validation_file', 'hyperparameters', 'method', 'integrations', 'seed', 'suffix', 'tags', 'from_checkpoint', 'extra_body'])
 const HYPERPARAMETERS: Readonly<Record<string, 'int' | 'number' | 'boolean'>> = {
   batch_size: 'int', learning_rate: 'number', n_epochs: 'int', warmup_ratio: 'number', weight_decay: 'number', packing: 'boolean',
@@ -225,7 +227,7 @@ export async function startNebiusStandin(options: NebiusStandinOptions = {}): Pr
   ]
 
   function isServable(model: string): boolean {
-    return BASE_MODELS[model] !== undefined || customModels.get(model)?.status === 'active'
+    return BASE_MODELS[model] !== undefined || CHAT_ONLY_MODELS.has(model) || customModels.get(model)?.status === 'active'
   }
 
   const server = await startProviderServer({routes: () => routes, apiKey: options.apiKey, port: options.port})

@@ -21,7 +21,7 @@ interface Slot {
 
 /**
  * One check per model that serves or may serve: the promoted model, the canary,
- * the rollback target, the default text and vision models. Fails within
+ * the vision slot, the rollback target, the default text and vision models. Fails within
  * SERVING_FAIL_DAYS of a shutdown date and says what to move to.
  */
 export async function checkRetirements(sql: Sql | undefined, config: Pick<LoopftConfig, 'textModel' | 'visionModel'>, overrides: CatalogOverrides | undefined, now: Date, add: Add): Promise<void> {
@@ -50,16 +50,22 @@ export async function checkRetirements(sql: Sql | undefined, config: Pick<Loopft
 async function servingSlots(sql: Sql): Promise<Slot[]> {
   const serving = await readServingConfig(sql)
   const retrain = (to: ModelTarget) => `tune, evaluate and promote a fine-tune of ${to.model} at ${to.provider} (loopft cycle with that provider)`
-  const named: Array<[string, string | null, (to: ModelTarget) => string]> = [
-    ['served model', serving.model, retrain],
-    ['canary', serving.canary?.model ?? null, (to) => `loopft rollback drops the canary; then ${retrain(to)}`],
-    ['rollback target', await previouslyServedModel(sql), (to) => `${retrain(to)}, so that a rollback lands on a model that answers`],
+  const named: Array<[string, {model: string; provider?: string} | null, (to: ModelTarget) => string]> = [
+    ['served model', serving.model === null ? null : {model: serving.model, provider: serving.provider}, retrain],
+    ['canary', serving.canary, (to) => `loopft rollback drops the canary; then ${retrain(to)}`],
+    ['served vision model', serving.vision ?? null, (to) => `loopft promote ${formatModelTarget(to)} --slot vision --force --reason "shutdown"`],
+    ['rollback target', parseServed(await previouslyServedModel(sql)), (to) => `${retrain(to)}, so that a rollback lands on a model that answers`],
   ]
   const slots: Slot[] = []
-  for (const [name, model, move] of named) {
-    if (model === null) continue
-    const registered = await findModel(sql, model)
-    slots.push({name, model: {provider: registered?.provider ?? DEFAULT_PROVIDER, model, baseModel: registered?.baseModel}, move})
+  for (const [name, served, move] of named) {
+    if (served === null) continue
+    // The registry knows a trained model's provider; any other model carries it in the serving row or its name.
+    const registered = await findModel(sql, served.model)
+    slots.push({name, model: {provider: registered?.provider ?? served.provider ?? DEFAULT_PROVIDER, model: served.model, baseModel: registered?.baseModel}, move})
   }
   return slots
+}
+
+function parseServed(name: string | null): ModelTarget | null {
+  return name === null ? null : parseModelTarget(name)
 }

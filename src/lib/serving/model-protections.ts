@@ -4,7 +4,7 @@ import {previouslyServedModel} from './previous-model.js'
 
 /**
  * Models that must never be deleted, each with the reason: what the chat app
- * serves (promoted and canary), the model a rollback would return to, and
+ * serves (promoted, canary and vision), the models a rollback would return to, and
  * models in an evaluation that has answers but no verdict yet (running, or
  * interrupted and resumable).
  */
@@ -16,8 +16,10 @@ export async function protectedModels(sql: Sql): Promise<Map<string, string>> {
   const serving = await readServingConfig(sql)
   protect(serving.model, 'promoted: the chat app serves it')
   protect(serving.canary?.model, 'canary: the chat app serves it to a share of conversations')
+  protect(serving.vision?.model, 'vision: the chat app serves it to requests with images')
   for (const row of await sql<{name: string}[]>`select name from loopft_models where status = 'promoted'`) protect(row.name, 'promoted in the registry')
   protect(await previouslyServedModel(sql), 'rollback target: the previously promoted model')
+  protect(await previouslyServedModel(sql, 'vision'), 'rollback target of the vision slot')
   const evaluating = await sql<{model: string}[]>`
     select a.model from loopft_eval_answers a
     group by a.model

@@ -3,9 +3,9 @@ import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {findModel, syncServingStatuses, type RegisteredModel} from './registry.js'
 import {checkGate, checkReachable} from './preflight.js'
-import {previouslyServedModel} from './previous-model.js'
+import {previouslyServedModel, type ServingSlot} from './previous-model.js'
 import {readServingConfig, SERVING_CHANNEL, SERVING_KEY, toServingConfig, type ServingConfig} from '../runtime/serving-row.js'
-import {DEFAULT_PROVIDER} from '../runtime/model-target.js'
+import {DEFAULT_PROVIDER, qualifiedName} from '../runtime/model-target.js'
 import type {CatalogOverrides} from '../training/model-catalog.js'
 import {assertNotRetired} from '../training/model-retirement.js'
 import {asProviderName, splitProvider, type ProviderName} from '../runtime/selection.js'
@@ -18,6 +18,8 @@ export interface ServingDeps {
   clientFor?: (provider: ProviderName) => Promise<OpenAI>
   /** The default text model (LOOPFT_DEFAULT_TEXT_MODEL): what serves when nothing is promoted. */
   textModel: string
+  /** The default vision model (LOOPFT_VISION_MODEL): what serves requests with images when the vision slot is empty. */
+  visionModel?: string
   /** Shutdown dates come from the catalog (LOOPFT_PRICES_FILE overrides). */
   catalog?: CatalogOverrides
   now?: () => Date
@@ -27,6 +29,8 @@ export type ServingAction = 'promote' | 'canary' | 'rollback' | 'abort-canary'
 
 /** What a change would do; shown to the user before it is written. */
 export interface ServingPlan {
+  /** The slot the change writes: `text` (promoted and canary) or `vision`. */
+  slot: ServingSlot
   action: ServingAction
   /** The model serving everyone before; the base text model when nothing was promoted. */
   from: string
@@ -49,6 +53,8 @@ export type ConfirmPlan = (plan: ServingPlan) => Promise<boolean>
 
 export interface PromoteOptions {
   model: string
+  /** Default `text`; `vision` serves the model to requests with images (no canary there). */
+  slot?: ServingSlot
   reason?: string
   /** Serve the model to this share of conversations only; omitted = the full rollout. */
   canaryPercent?: number
@@ -60,6 +66,8 @@ export interface PromoteOptions {
 }
 
 export interface RollbackOptions {
+  /** Default `text`. */
+  slot?: ServingSlot
   /** Default: the model that served before the current one (or the base text model). */
   to?: string
   reason?: string
@@ -75,6 +83,7 @@ export interface RollbackOptions {
  * transaction that NOTIFYs routers. Promoting what already serves changes nothing.
  */
 export async function promoteModel(deps: ServingDeps, options: PromoteOptions): Promise<ServingChange> {
+  if (options.slot === 'vision') return promoteVisionModel(deps, options)
   const percent = checkCanaryPercent(options.canaryPercent)
   const current = await readServingConfig(deps.sql)
   const served = await servedModel(deps.sql, options.model)
@@ -82,7 +91,7 @@ export async function promoteModel(deps: ServingDeps, options: PromoteOptions): 
   const next: Omit<ServingConfig, 'version'> = percent === null
     ? {...unserved, ...served, canary: null}
     : {...current, canary: {...served, percent}}
-  const plan: ServingPlan = {action: percent === null ? 'promote' : 'canary', from: current.model ?? deps.textModel, to: options.model, canaryPercent: percent}
+  const plan: ServingPlan = {slot: 'text', action: percent === null ? 'promote' : 'canary', from: current.model ?? deps.textModel, to: options.model, canaryPercent: percent}
   const isServingEveryone = current.model === options.model && current.canary === null
   if (isServingEveryone || isSame(current, next)) {
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${options.model} is already ${isServingEveryone ? 'promoted' : `the ${percent}% canary`}; nothing changed`}
@@ -100,14 +109,15 @@ export async function promoteModel(deps: ServingDeps, options: PromoteOptions): 
  * the base text model when nothing did. `to` names any model served before.
  */
 export async function rollbackModel(deps: ServingDeps, options: RollbackOptions): Promise<ServingChange> {
+  if (options.slot === 'vision') return rollbackVisionModel(deps, options)
   const current = await readServingConfig(deps.sql)
   const from = current.model ?? deps.textModel
   if (options.to === undefined && current.canary !== null) {
-    const plan: ServingPlan = {action: 'abort-canary', from: current.canary.model, to: from, canaryPercent: null}
+    const plan: ServingPlan = {slot: 'text', action: 'abort-canary', from: current.canary.model, to: from, canaryPercent: null}
     return commit(deps, plan, {...current, canary: null}, current.version, {...options, forced: null, fromModel: current.canary.model})
   }
   const target = options.to ?? (await previouslyServedModel(deps.sql))
-  const plan: ServingPlan = {action: 'rollback', from, to: target ?? deps.textModel, canaryPercent: null}
+  const plan: ServingPlan = {slot: 'text', action: 'rollback', from, to: target ?? deps.textModel, canaryPercent: null}
   if (target === current.model && current.canary === null) {
     return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves; nothing changed`}
   }
@@ -118,6 +128,59 @@ export async function rollbackModel(deps: ServingDeps, options: RollbackOptions)
   const {provider: _provider, ...unserved} = current
   return commit(deps, plan, {...unserved, ...served, canary: null}, current.version, {...options, forced: null, fromModel: current.model})
 }
+
+/**
+ * Serves a model to requests with images. The same preflight as a text
+ * promotion (shutdown date, evaluation gate or --force with a reason, a chat at
+ * its provider); a model the registry does not hold names its provider
+ * (`nebius:Qwen/Qwen2.5-VL-72B-Instruct`).
+ */
+async function promoteVisionModel(deps: ServingDeps, options: PromoteOptions): Promise<ServingChange> {
+  if (options.canaryPercent !== undefined) throw new LoopftError('USAGE', 'a canary runs in the text slot only', {suggestion: 'promote to the vision slot without --canary'})
+  const current = await readServingConfig(deps.sql)
+  const served = await servedModel(deps.sql, options.model)
+  const from = await servedVisionName(deps)
+  const plan: ServingPlan = {slot: 'vision', action: 'promote', from: from ?? visionDefault(deps), to: options.model, canaryPercent: null}
+  if (current.vision?.model === served.model && current.vision.provider === served.provider) {
+    return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${options.model} already serves requests with images; nothing changed`}
+  }
+  const registered = await findModel(deps.sql, options.model)
+  checkNotRetired(deps, options.model, registered)
+  const forced = checkGate(registered, options.model, options)
+  await checkReachableAt(deps, served)
+  return commit(deps, plan, {...current, vision: served}, current.version, {...options, forced, fromModel: from})
+}
+
+/** Returns the vision slot to the model that served it before (or, with none, to the default vision model). */
+async function rollbackVisionModel(deps: ServingDeps, options: RollbackOptions): Promise<ServingChange> {
+  const current = await readServingConfig(deps.sql)
+  const target = options.to ?? (await previouslyServedModel(deps.sql, 'vision'))
+  const from = await servedVisionName(deps)
+  const plan: ServingPlan = {slot: 'vision', action: 'rollback', from: from ?? visionDefault(deps), to: target ?? visionDefault(deps), canaryPercent: null}
+  if (target === from) {
+    return {...plan, outcome: 'unchanged', configVersion: current.version, forced: null, message: `${plan.to} already serves requests with images; nothing changed`}
+  }
+  if (options.to !== undefined) await checkServedBefore(deps, options.to)
+  const {vision: _vision, ...withoutVision} = current
+  if (target === null) return commit(deps, plan, withoutVision, current.version, {...options, forced: null, fromModel: from})
+  checkNotRetired(deps, target, await findModel(deps.sql, target))
+  const served = await servedModel(deps.sql, target)
+  await checkReachableAt(deps, served)
+  return commit(deps, plan, {...withoutVision, vision: served}, current.version, {...options, forced: null, fromModel: from})
+}
+
+/**
+ * The vision slot's model as the history keeps it: a model the registry holds
+ * by its name, any other with its provider (`nebius:Qwen/…`), so that a
+ * rollback to it is served where it was.
+ */
+async function servedVisionName(deps: ServingDeps): Promise<string | null> {
+  const {vision} = await readServingConfig(deps.sql)
+  if (vision === undefined) return null
+  return (await findModel(deps.sql, vision.model)) === undefined ? qualifiedName(vision) : vision.model
+}
+
+const visionDefault = (deps: ServingDeps) => deps.visionModel ?? '(default vision model)'
 
 /** Where a model is served: the registry's provider for a model loopft trained, else the one its name carries, else OpenAI (absent in the row). */
 async function servedModel(sql: Sql, name: string): Promise<{model: string; provider?: string}> {
@@ -159,9 +222,9 @@ async function commit(
     const {version: _version, ...value} = next as ServingConfig
     await tx`update loopft_config set value = ${tx.json(value as never)}, version = ${version}, updated_at = now(), updated_by = ${options.actor} where key = ${SERVING_KEY}`
     await tx`
-      insert into loopft_promotions (action, from_model, to_model, canary_percent, reason, actor, config_version)
-      values (${plan.action}, ${options.fromModel}, ${plan.to}, ${plan.canaryPercent}, ${options.reason ?? null}, ${options.actor}, ${version})`
-    await syncServingStatuses(tx as unknown as Sql, [next.model, next.canary?.model].filter((name): name is string => name != null))
+      insert into loopft_promotions (slot, action, from_model, to_model, canary_percent, reason, actor, config_version)
+      values (${plan.slot}, ${plan.action}, ${options.fromModel}, ${plan.to}, ${plan.canaryPercent}, ${options.reason ?? null}, ${options.actor}, ${version})`
+    await syncServingStatuses(tx as unknown as Sql, [next.model, next.canary?.model, next.vision?.model].filter((name): name is string => name != null))
     await tx`select pg_notify(${SERVING_CHANNEL}, ${String(version)})`
     return version
   })
@@ -196,6 +259,7 @@ function isSame(current: ServingConfig, next: Omit<ServingConfig, 'version'>): b
 }
 
 function describe(plan: ServingPlan): string {
+  if (plan.slot === 'vision') return `${plan.action === 'promote' ? 'promoted' : 'rolled back to'} ${plan.to} for requests with images (was ${plan.from})`
   switch (plan.action) {
     case 'promote': return `promoted ${plan.to} (was ${plan.from})`
     case 'canary': return `${plan.to} now serves ${plan.canaryPercent}% of conversations; ${plan.from} serves the rest`
@@ -206,6 +270,7 @@ function describe(plan: ServingPlan): string {
 
 export interface HistoryEntry {
   id: number
+  slot: ServingSlot
   action: ServingAction
   /** Null when the base text model served before. */
   from: string | null
@@ -219,10 +284,11 @@ export interface HistoryEntry {
 
 /** The promotion history, newest first. */
 export async function readHistory(sql: Sql, options: {limit?: number} = {}): Promise<HistoryEntry[]> {
-  const rows = await sql<{id: string; action: ServingAction; from_model: string | null; to_model: string; canary_percent: string | null; reason: string | null; actor: string; config_version: string; created_at: Date}[]>`
+  const rows = await sql<{id: string; slot: ServingSlot; action: ServingAction; from_model: string | null; to_model: string; canary_percent: string | null; reason: string | null; actor: string; config_version: string; created_at: Date}[]>`
     select * from loopft_promotions order by config_version desc, id desc limit ${options.limit ?? 100}`
   return rows.map((row) => ({
     id: Number(row.id),
+    slot: row.slot,
     action: row.action,
     from: row.from_model,
     to: row.to_model,

@@ -140,6 +140,19 @@ describe('runDoctor', () => {
       assert.equal(find(gone, 'canary').detail, `openai:${canary} (a fine-tune) was shut down on 2027-01-14`)
     })
 
+    it('checks the vision slot: a promoted gpt-4o fails within 30 days of its shutdown, the same slot on Nebius passes', async () => {
+      const serving = {sql: t.sql, openai: openai.client({maxRetries: 0}), textModel: 'gpt-4o-mini', now: on('2026-06-01T00:00:00Z')}
+      await promoteModel(serving, {model: 'gpt-4o', slot: 'vision', force: true, reason: 'pinned snapshot', actor: 'tester'})
+      const due = await runDoctor(deps({apiKey: 'sk-test', now: on('2026-12-20T00:00:00Z')}))
+      assert.deepEqual([find(due, 'served vision model').status, find(due, 'served vision model').detail, find(due, 'served vision model').fix], [
+        'fail', 'openai:gpt-4o shuts down on 2027-01-14: 25 day(s) left',
+        'move to nebius:Qwen/Qwen2.5-VL-72B-Instruct: loopft promote nebius:Qwen/Qwen2.5-VL-72B-Instruct --slot vision --force --reason "shutdown"',
+      ])
+      await t.sql`update loopft_config set value = ${t.sql.json({model: null, canary: null, vision: {model: 'Qwen/Qwen2.5-VL-72B-Instruct', provider: 'nebius'}})} where key = 'serving'`
+      const moved = await runDoctor(deps({apiKey: 'sk-test', now: on('2026-12-20T00:00:00Z')}))
+      assert.deepEqual([find(moved, 'served vision model').status, find(moved, 'served vision model').detail], ['ok', 'nebius:Qwen/Qwen2.5-VL-72B-Instruct: no shutdown announced'])
+    })
+
     it('passes defaults moved to a provider without a shutdown date, and follows dates from the overrides file', async () => {
       const prices = path.join(dir, 'retirements.json')
       await fs.writeFile(prices, JSON.stringify({retirements: {nebius: {'meta-llama/Meta-Llama-3.1-8B-Instruct': {shutdownDate: '2027-01-31', successor: 'together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference'}}}}))
