@@ -3,6 +3,7 @@ import {renderFields, renderTable, renderTime} from '../cli/render.js'
 import {formatRate, QUARANTINE_WARN_RATE} from '../lib/export/quarantine-ledger.js'
 import {readStatus, type LoopStatus} from '../lib/operations/status.js'
 import {formatUsd} from '../lib/format.js'
+import {qualifiedName} from '../lib/runtime/model-target.js'
 
 export default class Status extends LoopftCommand {
   static summary = 'Show recent export runs, fine-tuning jobs, weekly cycles, running deployments and their cost per day, candidate models, what is served, and the cost spent this month.'
@@ -44,8 +45,9 @@ export default class Status extends LoopftCommand {
       renderTable(this.terminal, ['model', 'base', 'evaluation', 'created'], status.candidates.map((model) => [model.name, model.baseModel, model.evaluation?.verdict ?? 'not evaluated', day(model.createdAt)]), table('no candidate models')),
       '',
       renderFields(this.terminal, [
-        ['served', status.serving.model ?? '(default model)'],
-        ['canary', status.serving.canary === null ? 'none' : `${status.serving.canary.model} at ${status.serving.canary.percent}%`],
+        ['served', status.serving.model === null ? '(default model)' : qualifiedName({model: status.serving.model, provider: status.serving.provider})],
+        ['canary', status.serving.canary === null ? 'none' : `${qualifiedName(status.serving.canary)} at ${status.serving.canary.percent}%`],
+        ['vision', status.serving.vision === undefined ? '(default vision model)' : qualifiedName(status.serving.vision)],
         ['spent this month', `${usd(status.cost.spentThisMonthUsd)}${status.cost.monthlyBudgetUsd === null ? '' : ` of ${usd(status.cost.monthlyBudgetUsd)}`}`],
       ]),
     ].join('\n'))

@@ -16,7 +16,7 @@ export interface LoopStatus {
   cycles: CycleRow[]
   /** Deployments that are starting or running; those billed by time carry their cost per day. */
   deployments: DeploymentRecord[]
-  serving: Pick<ServingConfig, 'model' | 'canary' | 'version'>
+  serving: Pick<ServingConfig, 'model' | 'provider' | 'canary' | 'vision' | 'version'>
   cost: {spentThisMonthUsd: number; monthlyBudgetUsd: number | null}
 }
 
@@ -32,7 +32,7 @@ export async function readStatus(sql: Sql, options: {limit?: number; monthlyBudg
     candidates: await listModels(sql, {statuses: ['candidate'], limit}),
     cycles: await recentCycles(sql, limit),
     deployments: await listRunningDeployments(sql),
-    serving: {model: serving.model, canary: serving.canary, version: serving.version},
+    serving,
     cost: {spentThisMonthUsd: await spentThisMonth(sql, now), monthlyBudgetUsd: options.monthlyBudgetUsd ?? null},
   }
 }

@@ -99,7 +99,8 @@ describe('cycle with the real steps (stand-in)', () => {
     const preview = await runCycle(deps, {dryRun: true})
     assert.equal(preview.outcome, 'checks-failed')
     assert.deepEqual(preview.checks.map((check) => [check.name, check.passed, check.code]), [
-      ['gold set', false, 'INPUT_INVALID'], ['judge rubric', true, undefined], ['API key', true, undefined], ['base model', true, undefined], ['judge model', false, 'NOT_FOUND'],
+      ['gold set', false, 'INPUT_INVALID'], ['judge rubric', true, undefined], ['API key', true, undefined], ['base model', true, undefined], ['baseline model', true, undefined],
+      ['judge model', false, 'NOT_FOUND'],
     ])
     const summary = await runCycle(deps, {dryRun: false})
     assert.deepEqual([summary.outcome, summary.error?.code], ['failed', 'INPUT_INVALID'])
