@@ -54,11 +54,11 @@ const MODELS: readonly ModelInfo[] = [
   {name: 'gpt-3.5-turbo-0125', trainable: false, trainingPerMillion: 8, trainingContext: 16_385, base: price(0.5, 1.5), fineTuned: price(3, 6), shutdownDate: null, note: 'retired for new fine-tuning jobs'},
   // Open models (docs/providers.md says where each figure comes from). Llama 3 counts with its own tokenizer.
   {name: 'meta-llama/Meta-Llama-3.1-8B-Instruct', provider: 'nebius', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 0.4, trainingContext: 8_192,
-    base: price(0.02, 0.06), fineTuned: price(0.02, 0.06), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token after POST /v0/models; training price unconfirmed'},
+    base: price(0.02, 0.06), fineTuned: price(0.02, 0.06), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token after POST /v0/models; prices from secondary notes (2026-12-02), unconfirmed: override with LOOPFT_PRICES_FILE'},
   {name: 'meta-llama/Llama-3.3-70B-Instruct', provider: 'nebius', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 2.8, trainingContext: 8_192,
-    base: price(0.13, 0.4), fineTuned: price(0.13, 0.4), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token; training price unconfirmed'},
+    base: price(0.13, 0.4), fineTuned: price(0.13, 0.4), shutdownDate: null, note: 'Nebius Token Factory; LoRA fine-tunes served per token; prices from secondary notes (2026-12-02), unconfirmed: override with LOOPFT_PRICES_FILE'},
   {name: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', provider: 'together', tokenizer: 'llama3', lora: true, trainable: true, trainingPerMillion: 0.48, trainingContext: 8_192,
-    base: price(0.18, 0.18), fineTuned: price(0, 0), shutdownDate: null, note: 'Together AI LoRA SFT up to 16B; fine-tunes serve on a dedicated endpoint billed per minute, not per token'},
+    base: price(0.18, 0.18), fineTuned: price(0, 0), shutdownDate: null, note: 'Together AI LoRA SFT up to 16B; training price from a secondary note (2026-12-02), unconfirmed on Together\'s pricing page: override with LOOPFT_PRICES_FILE; fine-tunes serve on a dedicated endpoint billed per minute (its price comes from GET /hardware), not per token'},
 ]
 
 const ALIASES: Readonly<Record<string, string>> = {
