@@ -1,4 +1,5 @@
-import {getCountries} from 'libphonenumber-js/max'
+// Only the metadata, not the library: its ~80 modules cost every thread that redacts ~0.25 s to load and
+// ~9 MB of memory, for nothing the judge below uses (docs/performance.md).
 import metadata from 'libphonenumber-js/metadata.max.json'
 
 /** Judges digit strings the scanner found against libphonenumber's metadata (the field's reference). */
@@ -41,10 +42,11 @@ export const DEFAULT_PHONE_REGIONS: readonly string[] = Object.freeze(
  * (whose own per-call cost is far too high for a scanner).
  */
 export function createPhoneRegions(regions?: readonly string[]): PhoneRegions {
-  const known = new Set<string>(getCountries())
+  const data = metadata as unknown as {countries: Record<string, CountryMetadata>; country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, CountryMetadata>}
+  // The regions libphonenumber's getCountries() lists (non-geographic codes are kept apart, in nonGeographic).
+  const known = new Set<string>(Object.keys(data.countries))
   const wanted = regions === undefined || regions.length === 0 ? DEFAULT_PHONE_REGIONS : regions.some((r) => r.toLowerCase() === 'all') ? [...known] : regions.map((r) => r.toUpperCase())
   for (const region of wanted) if (!known.has(region)) throw new Error(`unknown phone region "${region}" (ISO 3166 alpha-2 codes, e.g. DE,FR,JP)`)
-  const data = metadata as unknown as {countries: Record<string, CountryMetadata>; country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, CountryMetadata>}
   const planCache = new Map<string, NumberingPlan>()
   const planOf = (key: string, country: CountryMetadata) => {
     let plan = planCache.get(key)

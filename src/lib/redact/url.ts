@@ -1,7 +1,11 @@
-import {parse} from 'tldts'
+import {createRequire} from 'node:module'
 import {DIGIT, LATIN, NONE, hostStart, isUnspaced, readHost, sameScript, scriptAt} from './scripts.js'
 import {reachesAtSign} from './at-sign.js'
 import {span, type Span} from './span.js'
+
+// tldts ships CommonJS to Node: imported from ESM, Node first lexes its 140 kB suffix trie for export names,
+// which cost every thread that redacts ~0.2 s and ~4 MB more than require() (docs/performance.md).
+const {parse} = createRequire(import.meta.url)('tldts') as typeof import('tldts')
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{1,19}$/
 const TLDTS_OPTIONS = {extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false} as const
