@@ -28,7 +28,8 @@ export type {TrainingProvider, ProviderName, Deployment} from './lib/training/pr
 export {runDoctor} from './lib/operations/doctor.js'
 export {readStatus} from './lib/operations/status.js'
 
-export {readGoldSet, goldPromptKeys, normalisePrompt} from './lib/evaluation/gold-set.js'
+export {readGoldSet, goldPromptKeys} from './lib/evaluation/gold-set.js'
+export {normalisePrompt} from './lib/evaluation/gold-prompt.js'
 export {evaluateCandidate} from './lib/evaluation/evaluate.js'
 
 export {registerCandidate, findModel, listModels, type RegisteredModel} from './lib/serving/registry.js'

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import {z} from 'zod'
 import {LoopftError} from '../errors.js'
 import {containsNul} from '../ingest/import.js'
-import {isAsciiAlphanumeric, runStart, type CharacterClass} from '../redact/char-runs.js'
+import {normalisePrompt} from './gold-prompt.js'
 
 /**
  * The gold set: a JSONL file of prompts with reference answers, one item a line:
@@ -88,20 +88,6 @@ function hashPrompt(messages: GoldMessage[]): string {
 }
 
 /**
- * The form prompts are compared in: Unicode NFKC, lowercase, every run of
- * characters other than letters and digits turned into one space, trimmed.
- * @example normalisePrompt('  What BPM is House?? ') // 'what bpm is house'
- */
-export function normalisePrompt(text: string): string {
-  return collapseNonWords(text.normalize('NFKC').toLowerCase())
-}
-
-/** Every run of characters other than letters and digits to one space, trimmed. */
-function collapseNonWords(text: string): string {
-  return text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
-}
-
-/**
  * The normalised text of each gold item's question (its last user message).
  * A training example with a user message whose normalisePrompt() text is in
  * this set must be left out of training data.
@@ -109,69 +95,6 @@ function collapseNonWords(text: string): string {
  */
 export function goldPromptKeys(items: readonly Pick<GoldItem, 'messages'>[]): Set<string> {
   return new Set(items.map((item) => normalisePrompt(item.messages.at(-1)?.content ?? '')).filter((key) => key !== ''))
-}
-
-const ASCII_ONLY = /^[\x00-\x7f]*$/
-const ASCII_NON_WORDS = /[^a-z0-9]+/g
-const FIRST_WORD = /[\p{L}\p{N}]+/u
-const WORD: CharacterClass = {ascii: isAsciiAlphanumeric, other: /^[\p{L}\p{N}]$/u}
-const NOT_WORD: CharacterClass = {ascii: (code) => !isAsciiAlphanumeric(code), other: /^[^\p{L}\p{N}]$/u}
-
-/**
- * A fast exact test for "is this user message a gold prompt": the first and
- * last words of the NFKC, lowercased text must be those of one gold key
- * before the costly collapse of everything else runs. ASCII text is not
- * copied first: NFKC leaves it alone, and lowercasing a word does not depend
- * on its neighbours. Export calls it on every user message.
- */
-export function createGoldPromptMatcher(keys: ReadonlySet<string>): (text: string) => boolean {
-  const ends = new Set([...keys].map((key) => endsOf(key.split(' ', 1)[0], key.slice(key.lastIndexOf(' ') + 1))))
-  const lastWords = new Set([...keys].map((key) => key.slice(key.lastIndexOf(' ') + 1)))
-  return (text) => {
-    const asciiLast = asciiLastWord(text)
-    if (asciiLast !== undefined && !lastWords.has(asciiLast.toLowerCase())) return false
-    const ascii = ASCII_ONLY.test(text)
-    const normalised = ascii ? text : text.normalize('NFKC').toLowerCase()
-    const first = FIRST_WORD.exec(normalised)
-    if (first === null || !ends.has(endsOf(first[0].toLowerCase(), lastWord(normalised).toLowerCase()))) return false
-    // In ASCII text the letters and digits are [A-Za-z0-9]: a plain pattern collapses it several times faster.
-    return keys.has(ascii ? normalised.toLowerCase().replace(ASCII_NON_WORDS, ' ').trim() : collapseNonWords(normalised.toLowerCase()))
-  }
-}
-
-/**
- * The last word of `text` read straight from its end, when that is what
- * normalisePrompt() would keep: the word, what follows it and the character
- * before it all ASCII, which NFKC leaves alone and nothing before can change.
- * Most user messages end so, and few end with a gold prompt's last word,
- * so most are rejected here after looking at a few characters.
- * Undefined when the end holds other characters; '' when the text has no word.
- */
-function asciiLastWord(text: string): string | undefined {
-  let end = text.length
-  for (; end > 0; end--) {
-    const code = text.charCodeAt(end - 1)
-    if (code >= 128) return undefined
-    if (isAsciiAlphanumeric(code)) break
-  }
-  let start = end
-  for (; start > 0; start--) {
-    const code = text.charCodeAt(start - 1)
-    if (code >= 128) return undefined
-    if (!isAsciiAlphanumeric(code)) break
-  }
-  return text.slice(start, end)
-}
-
-/** First and last word as one set key; a one-word text's word is both. */
-function endsOf(firstWord: string, lastWord: string): string {
-  return `${firstWord}\u0000${lastWord}`
-}
-
-/** The last run of letters and digits, found from the end so long texts cost nothing. */
-function lastWord(text: string): string {
-  const end = runStart(text, text.length, NOT_WORD)
-  return text.slice(runStart(text, end, WORD), end)
 }
 
 /** The text of a chat message's content: a string, or the text parts of an array (images ignored). */

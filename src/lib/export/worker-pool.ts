@@ -1,6 +1,6 @@
 import {Worker} from 'node:worker_threads'
 import {createRedactor, type RedactOptions} from '../redact/index.js'
-import {createGoldPromptMatcher} from '../evaluation/gold-set.js'
+import {createGoldPromptMatcher} from '../evaluation/gold-prompt.js'
 import type {SourceBatch} from './source.js'
 import {processBatch, type ProcessContext, type ProcessedBatch} from './process.js'
 

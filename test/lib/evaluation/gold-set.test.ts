@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {containsGoldPrompt, goldPromptKeys, normalisePrompt, readGoldSet} from '../../../src/lib/evaluation/gold-set.js'
+import {containsGoldPrompt, goldPromptKeys, readGoldSet} from '../../../src/lib/evaluation/gold-set.js'
 import {isLoopftError} from '../../../src/lib/errors.js'
 
 const line = (question: string, ideal = 'an answer', tags: string[] = ['t']) =>
@@ -59,12 +59,6 @@ describe('gold', () => {
     assert.match(error.message, /ENOENT/)
   })
 
-  it('normalises prompts: case, punctuation, width and spacing', () => {
-    assert.equal(normalisePrompt('  What BPM is House?? '), 'what bpm is house')
-    assert.equal(normalisePrompt('What  bpm—is house'), 'what bpm is house')
-    assert.equal(normalisePrompt('ＩＳＲＣ: what is it?'), 'isrc what is it')
-  })
-
   it('keys each item by its last user message and finds them in training examples', async () => {
     const gold = await readGoldSet(await write('keys.jsonl', `${line('What BPM is house?')}\n${line('What is an ISRC?')}`))
     const keys = goldPromptKeys(gold.items)
@@ -73,16 +67,5 @@ describe('gold', () => {
     const clean = {messages: [{role: 'user', content: 'What is an ISRC code used for?'}, {role: 'assistant', content: 'a code'}]}
     const assistantOnly = {messages: [{role: 'assistant', content: 'What is an ISRC?'}]}
     assert.deepEqual([leaked, clean, assistantOnly, {}].map((example) => containsGoldPrompt(example, keys)), [true, false, false, false])
-  })
-})
-
-describe('gold/createGoldPromptMatcher', () => {
-  it('matches exactly what normalisePrompt matches, ASCII or not', async () => {
-    const {createGoldPromptMatcher, normalisePrompt} = await import('../../../src/lib/evaluation/gold-set.js')
-    const tricky = ['İstanbul gigs?', 'tour ΟΔΟΣ.Α', 'tour dates 𝐀𝐁 🎸', 'ﬁnal mix']
-    const keys = new Set(['what bpm is house', 'ｗｈａｔ key is techno'.normalize('NFKC').toLowerCase(), 'café royalties', 'écoute ce mix', ...tricky.map(normalisePrompt)])
-    const isGold = createGoldPromptMatcher(keys)
-    const probes = ['What BPM is House??', '  what   bpm is house', 'Whatever bpm', 'ＷＨＡＴ key is techno', 'Café royalties!', 'cafe royalties', '', '!!!', 'bpm what is house', 'WHAT BPM IS HOUSE...', 'what bpm is house 2', 'what bpm is houses', 'what bpm is house\n\n', ...tricky, 'ISTANBUL gigs', 'tour ΟΔΟΣ Α', 'tour dates ab', 'final mix!', 'ﬁnal mix 🎸🎸', '¿What bpm is house?', 'what\u0301 bpm is house', 'what bpm is house\u0301', '... what bpm is house', 'Tour dates 𝐀𝐁 🎸', 'e\u0301coute ce mix', 'Écoute ce mix', 'what bpm is ｈouse', 'what bpm is ＨＯＵＳＥ!', 'what bpm is house\u3000', 'what bpm is ho\u0301use', 'what bpm isﬁ house']
-    for (const probe of probes) assert.equal(isGold(probe), keys.has(normalisePrompt(probe)), probe)
   })
 })

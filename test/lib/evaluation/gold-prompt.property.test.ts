@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {createGoldPromptMatcher, normalisePrompt} from '../../../src/lib/evaluation/gold-set.js'
+import {createGoldPromptMatcher, normalisePrompt} from '../../../src/lib/evaluation/gold-prompt.js'
 
 // Gold prompts must never reach training: the matcher's ASCII fast paths (its last-word
 // rejection and plain [^a-z0-9]+ collapse) must agree with normalisePrompt on every text.
@@ -37,7 +37,7 @@ const variantOf = (text: string) => fc.constantFrom(
 const case_ = fc.tuple(fc.array(prompt, {minLength: 1, maxLength: 4}), fc.array(prompt, {maxLength: 3})).chain(([golds, others]) =>
   fc.tuple(fc.constant(golds), fc.array(fc.oneof(...[...golds, ...others].map(variantOf), prompt), {minLength: 1, maxLength: 20})))
 
-describe('gold/createGoldPromptMatcher (property)', () => {
+describe('gold-prompt/createGoldPromptMatcher (property)', () => {
   it('matches exactly what normalisePrompt matches, on generated Unicode', () => {
     let matched = 0
     let probed = 0
