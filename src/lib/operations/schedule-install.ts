@@ -4,7 +4,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {LoopftError} from '../errors.js'
 import {writeFileAtomic} from '../files.js'
-import {SCHEDULED_JOBS, renderCrontab, renderSystemdUnits, replaceCrontabBlock, unitName, type ScheduleTarget, type SystemdUnit} from './schedule.js'
+import {JOB_NAMES, planSchedule, type ScheduleOptions, type SchedulePlan} from './schedule-plan.js'
+import {renderCrontab, renderSystemdUnits, replaceCrontabBlock, targetWarnings, unitName, type ScheduleTarget, type SystemdUnit} from './schedule.js'
 
 export interface RunOutput {
   code: number
@@ -29,14 +30,26 @@ export interface ScheduleDeps {
 }
 
 export type ScheduleRequest =
-  | {action: 'print'; target: ScheduleTarget; user: boolean}
-  | {action: 'install'; kind: 'crontab' | 'systemd'; target: ScheduleTarget; user: boolean}
+  | {action: 'print'; target: ScheduleTarget; times: ScheduleOptions; user: boolean}
+  | {action: 'install'; kind: 'crontab' | 'systemd'; target: ScheduleTarget; times: ScheduleOptions; user: boolean}
   | {action: 'uninstall'; user: boolean}
 
 export interface ScheduleResult {
   action: ScheduleRequest['action']
+  /** The jobs, their times in words and next runs, and the zone; not for uninstall. */
+  schedule?: SchedulePlan
+  /** Why the schedule may break later (loopft run through npx). */
+  warnings: string[]
   crontab?: {location: string; changed: boolean; block?: string}
-  systemd?: {directory: string; changed: boolean; written: string[]; removed: string[]; units?: SystemdUnit[]}
+  systemd?: {
+    directory: string
+    changed: boolean
+    written: string[]
+    removed: string[]
+    units?: SystemdUnit[]
+    /** Uninstall without --user: the loopft user units found, which it leaves alone. */
+    userUnits?: {directory: string; found: string[]}
+  }
   /** systemctl commands run, or to run by hand when systemctl is unavailable or the unit directory is custom. */
   systemctl: {ran: string[]; toRun: string[]}
 }
@@ -44,27 +57,28 @@ export interface ScheduleResult {
 /** Prints, installs or removes the schedule. Installing twice changes nothing; uninstall removes only what install wrote. */
 export async function applySchedule(deps: ScheduleDeps, request: ScheduleRequest): Promise<ScheduleResult> {
   const systemctl = {ran: [] as string[], toRun: [] as string[]}
+  if (request.action === 'uninstall') {
+    const systemd = await writeUnits(deps, request.user, [], systemctl)
+    const userUnits = request.user ? undefined : {directory: userUnitDirectory(deps), found: await loopftUnitsIn(userUnitDirectory(deps))}
+    return {action: 'uninstall', warnings: [], crontab: await updateCrontab(deps, undefined), systemd: {...systemd, userUnits}, systemctl}
+  }
+  const plan = await planSchedule(request.times, new Date())
+  const warnings = targetWarnings(request.target)
+  const units = renderSystemdUnits(request.target, plan, {user: request.user})
   if (request.action === 'print') {
     return {
       action: 'print',
-      crontab: {location: crontabLocation(deps), changed: false, block: renderCrontab(request.target)},
-      systemd: {directory: unitDirectory(deps, request.user), changed: false, written: [], removed: [], units: renderSystemdUnits(request.target, {user: request.user})},
+      schedule: plan,
+      warnings,
+      crontab: {location: crontabLocation(deps), changed: false, block: renderCrontab(request.target, plan)},
+      systemd: {directory: unitDirectory(deps, request.user), changed: false, written: [], removed: [], units},
       systemctl,
     }
   }
-  if (request.action === 'install') {
-    await fs.mkdir(request.target.logDir, {recursive: true})
-    await fs.mkdir(request.target.lockDir, {recursive: true})
-    if (request.kind === 'crontab') return {action: 'install', crontab: await updateCrontab(deps, renderCrontab(request.target)), systemctl}
-    const units = renderSystemdUnits(request.target, {user: request.user})
-    return {action: 'install', systemd: await writeUnits(deps, request.user, units, systemctl), systemctl}
-  }
-  return {
-    action: 'uninstall',
-    crontab: await updateCrontab(deps, undefined),
-    systemd: await writeUnits(deps, request.user, [], systemctl),
-    systemctl,
-  }
+  await fs.mkdir(request.target.logDir, {recursive: true})
+  await fs.mkdir(request.target.lockDir, {recursive: true})
+  if (request.kind === 'crontab') return {action: 'install', schedule: plan, warnings, crontab: await updateCrontab(deps, renderCrontab(request.target, plan)), systemctl}
+  return {action: 'install', schedule: plan, warnings, systemd: await writeUnits(deps, request.user, units, systemctl), systemctl}
 }
 
 async function updateCrontab(deps: ScheduleDeps, block: string | undefined): Promise<NonNullable<ScheduleResult['crontab']>> {
@@ -98,13 +112,11 @@ async function writeCrontab(deps: ScheduleDeps, text: string): Promise<void> {
 
 async function writeUnits(deps: ScheduleDeps, user: boolean, units: SystemdUnit[], systemctl: ScheduleResult['systemctl']): Promise<NonNullable<ScheduleResult['systemd']>> {
   const directory = unitDirectory(deps, user)
-  const ours = SCHEDULED_JOBS.flatMap((job) => [unitName(job, 'service'), unitName(job, 'timer')])
-  const timers = SCHEDULED_JOBS.map((job) => unitName(job, 'timer'))
-  const present = (await fs.readdir(directory).catch(() => [] as string[])).filter((name) => ours.includes(name))
-  const removed = present.filter((name) => !units.some((unit) => unit.name === name))
+  const removed = (await loopftUnitsIn(directory)).filter((name) => !units.some((unit) => unit.name === name))
   const run = await systemctlIn(deps, user, systemctl)
   // Disable before the files go, reload after they are written or removed.
-  if (removed.length > 0) await run(['disable', '--now', ...timers.filter((name) => removed.includes(name))], {mayFail: true})
+  const removedTimers = removed.filter((name) => name.endsWith('.timer'))
+  if (removedTimers.length > 0) await run(['disable', '--now', ...removedTimers], {mayFail: true})
   await Promise.all(removed.map((name) => fs.rm(path.join(directory, name), {force: true})))
   const written: string[] = []
   for (const unit of units) {
@@ -116,7 +128,7 @@ async function writeUnits(deps: ScheduleDeps, user: boolean, units: SystemdUnit[
   }
   const changed = written.length > 0 || removed.length > 0
   if (changed) await run(['daemon-reload'])
-  if (written.length > 0) await run(['enable', '--now', ...timers])
+  if (written.length > 0) await run(['enable', '--now', ...units.map((unit) => unit.name).filter((name) => name.endsWith('.timer'))])
   return {directory, changed, written, removed}
 }
 
@@ -140,7 +152,17 @@ async function systemctlIn(deps: ScheduleDeps, user: boolean, systemctl: Schedul
 
 function unitDirectory(deps: ScheduleDeps, user: boolean): string {
   if (deps.systemdDir !== undefined) return path.resolve(deps.systemdDir)
-  return user ? path.join(deps.userConfigDir, 'systemd', 'user') : '/etc/systemd/system'
+  return user ? userUnitDirectory(deps) : '/etc/systemd/system'
+}
+
+function userUnitDirectory(deps: ScheduleDeps): string {
+  return path.join(deps.userConfigDir, 'systemd', 'user')
+}
+
+/** The unit files of every loopft job in a directory, including jobs no longer scheduled. */
+async function loopftUnitsIn(directory: string): Promise<string[]> {
+  const ours = JOB_NAMES.flatMap((job) => [unitName(job, 'service'), unitName(job, 'timer')])
+  return (await fs.readdir(directory).catch(() => [] as string[])).filter((name) => ours.includes(name)).sort()
 }
 
 function crontabLocation(deps: ScheduleDeps): string {

@@ -1,21 +1,22 @@
 import path from 'node:path'
+import type {JobName, SchedulePlan} from './schedule-plan.js'
 
-/** The three unattended jobs loopft runs, with their times in cron and systemd calendar syntax. */
+/** What each unattended job runs; its time comes from the plan (schedule-plan.ts). */
 export interface ScheduledJob {
-  name: 'export' | 'cycle' | 'prune'
-  description: string
-  args: readonly string[]
-  cron: string
+  name: JobName
+  purpose: string
+  args(target: ScheduleTarget): string[]
   /** Exits 17 (STILL_RUNNING) when a fine-tuning job outlasts its watch: a success for the scheduler, resumed next time. */
   mayLeaveJobRunning?: boolean
-  onCalendar: string
 }
 
-export const SCHEDULED_JOBS: readonly ScheduledJob[] = Object.freeze([
-  {name: 'export', description: 'loopft daily export (02:00)', args: ['export', '--since', 'last'], cron: '0 2 * * *', onCalendar: '*-*-* 02:00:00'},
-  {name: 'cycle', description: 'loopft weekly cycle: tune, watch, evaluate, promote (Sunday 03:00)', args: ['cycle', '--yes'], cron: '0 3 * * 0', onCalendar: 'Sun *-*-* 03:00:00', mayLeaveJobRunning: true},
-  {name: 'prune', description: 'loopft monthly prune (1st, 04:00)', args: ['prune', '--yes'], cron: '0 4 1 * *', onCalendar: '*-*-01 04:00:00'},
-])
+export const SCHEDULED_JOBS: Readonly<Record<JobName, ScheduledJob>> = Object.freeze({
+  export: {name: 'export', purpose: 'export new conversations', args: () => ['export', '--since', 'last']},
+  cycle: {name: 'cycle', purpose: 'tune, watch, evaluate, promote', args: () => ['cycle', '--yes'], mayLeaveJobRunning: true},
+  prune: {name: 'prune', purpose: 'delete old models, archive old exports', args: () => ['prune', '--yes']},
+  // The report command names its file by month (loopft-report-YYYY-MM.html), so a rerun replaces it.
+  report: {name: 'report', purpose: 'monthly HTML report', args: (target) => ['report', '--out', target.reportDir]},
+})
 
 /** Where and how the scheduled jobs run; every path absolute. */
 export interface ScheduleTarget {
@@ -28,6 +29,8 @@ export interface ScheduleTarget {
   envFile: string
   logDir: string
   lockDir: string
+  /** Where the monthly report job writes: $LOOPFT_HOME/reports. */
+  reportDir: string
 }
 
 export interface TargetInput {
@@ -41,13 +44,15 @@ export interface TargetInput {
 /** Logs and lock files live under $LOOPFT_HOME; the env file defaults to .env in the working directory. */
 export function scheduleTarget(input: TargetInput): ScheduleTarget {
   const workingDirectory = path.resolve(input.workingDirectory)
+  const home = path.resolve(workingDirectory, input.home)
   return {
     workingDirectory,
     command: input.command,
     path: cleanPath(input.path, path.dirname(input.command[0] ?? '')),
     envFile: path.resolve(workingDirectory, input.envFile ?? '.env'),
-    logDir: path.join(path.resolve(workingDirectory, input.home), 'logs'),
-    lockDir: path.join(path.resolve(workingDirectory, input.home), 'locks'),
+    logDir: path.join(home, 'logs'),
+    lockDir: path.join(home, 'locks'),
+    reportDir: path.join(home, 'reports'),
   }
 }
 
@@ -57,23 +62,38 @@ export function scheduleTarget(input: TargetInput): ScheduleTarget {
  * after the npx run) or node_modules/.bin, each once.
  */
 export function cleanPath(pathText: string, nodeDirectory: string): string {
-  const isTemporary = (entry: string) => /[\\/]_npx[\\/]|[\\/]node_modules[\\/]\.bin$|[\\/]\.npm[\\/]/.test(entry)
-  const entries = [nodeDirectory, ...pathText.split(path.delimiter)].filter((entry) => entry !== '' && path.isAbsolute(entry) && !isTemporary(entry))
+  const entries = [nodeDirectory, ...pathText.split(path.delimiter)].filter((entry) => entry !== '' && path.isAbsolute(entry) && !isTemporaryPath(entry) && !/[\\/]node_modules[\\/]\.bin$/.test(entry))
   return [...new Set(entries)].join(path.delimiter)
+}
+
+/** Under npm's cache (npx runs from ~/.npm/_npx/<hash>): npm may remove it at any time. */
+export function isTemporaryPath(entry: string): boolean {
+  return /[\\/]_npx[\\/]|[\\/]\.npm[\\/]/.test(entry)
+}
+
+/** Why a schedule written from this install would break later, and how to avoid it. */
+export function targetWarnings(target: ScheduleTarget): string[] {
+  const temporary = target.command.find(isTemporaryPath)
+  if (temporary === undefined) return []
+  return [`loopft runs from npx's temporary directory (${temporary}), which npm may remove at any time: install it durably (npm install --global loopft, or npm install loopft in the project) and run loopft schedule again from that install`]
 }
 
 export const CRONTAB_BEGIN = '# BEGIN loopft schedule (managed by `loopft schedule`; this block is replaced on install)'
 export const CRONTAB_END = '# END loopft schedule'
 
 /**
- * The marked crontab block. Each line: cd to the working directory, create the
- * log and lock directories, set PATH, take a non-blocking flock (an overlapping
- * run exits at once), source the env file with every variable exported, and
- * append stdout and stderr to the job's log.
+ * The marked crontab block: CRON_TZ for the zone, then per job its time in
+ * words and one line that cds to the working directory, creates the log and
+ * lock directories, sets PATH, takes a non-blocking flock (an overlapping run
+ * exits at once), sources the env file with every variable exported, and
+ * appends stdout and stderr to the job's log.
  */
-export function renderCrontab(target: ScheduleTarget): string {
-  const lines = SCHEDULED_JOBS.flatMap((job) => [`# ${job.description}`, `${job.cron} ${cronCommand(target, job)}`])
-  return [CRONTAB_BEGIN, ...lines, CRONTAB_END, ''].join('\n')
+export function renderCrontab(target: ScheduleTarget, plan: SchedulePlan): string {
+  const lines = plan.jobs.flatMap((planned) => {
+    const job = SCHEDULED_JOBS[planned.name]
+    return [`# ${job.name} (${job.purpose}): ${planned.description}`, `${planned.cron} ${cronCommand(target, job)}`]
+  })
+  return [CRONTAB_BEGIN, `CRON_TZ=${plan.timezone}`, ...lines, CRONTAB_END, ''].join('\n')
 }
 
 function cronCommand(target: ScheduleTarget, job: ScheduledJob): string {
@@ -81,22 +101,31 @@ function cronCommand(target: ScheduleTarget, job: ScheduledJob): string {
   const sourceThenRun = 'set -a; [ ! -f "$0" ] || . "$0"; set +a; exec "$@"'
   const words = [
     'cd', shellQuote(target.workingDirectory), '&&',
-    'mkdir', '-p', shellQuote(target.logDir), shellQuote(target.lockDir), '&&',
+    'mkdir', '-p', ...jobDirectories(target, job).map(shellQuote), '&&',
     `PATH=${shellQuote(target.path)}`,
     'flock', '-n', shellQuote(path.join(target.lockDir, `${job.name}.lock`)),
     'sh', '-c', shellQuote(sourceThenRun), shellQuote(target.envFile),
-    ...target.command.map(shellQuote), ...job.args.map(shellQuote),
+    ...target.command.map(shellQuote), ...job.args(target).map(shellQuote),
     '>>', shellQuote(path.join(target.logDir, `${job.name}.log`)), '2>&1',
   ]
   // cron turns an unescaped % into a newline.
   return words.join(' ').replaceAll('%', '\\%')
 }
 
+/** The directories a run needs before it starts. */
+function jobDirectories(target: ScheduleTarget, job: ScheduledJob): string[] {
+  return [target.logDir, target.lockDir, ...(job.name === 'report' ? [target.reportDir] : [])]
+}
+
 function shellQuote(word: string): string {
   return /^[\w@+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
 }
 
-/** Replaces the marked block in a crontab (or appends it; removes it when block is undefined), keeping every other line. */
+/**
+ * Removes the marked block from a crontab and appends the new one (none when
+ * block is undefined), keeping every other line. The block always goes last:
+ * its CRON_TZ would otherwise apply to the lines after it.
+ */
 export function replaceCrontabBlock(crontab: string, block: string | undefined): string {
   const lines = crontab.split('\n')
   const begin = lines.indexOf(CRONTAB_BEGIN)
@@ -113,12 +142,14 @@ export interface SystemdUnit {
 }
 
 /** A oneshot service per job (systemd never starts a second copy while one runs) and a persistent timer. */
-export function renderSystemdUnits(target: ScheduleTarget, options: {user: boolean}): SystemdUnit[] {
-  return SCHEDULED_JOBS.flatMap((job) => {
+export function renderSystemdUnits(target: ScheduleTarget, plan: SchedulePlan, options: {user: boolean}): SystemdUnit[] {
+  return plan.jobs.flatMap((planned) => {
+    const job = SCHEDULED_JOBS[planned.name]
+    const description = systemdValue(`loopft ${job.name} (${job.purpose}): ${planned.description} (${plan.timezone})`)
     const log = systemdValue(path.join(target.logDir, `${job.name}.log`))
     const service = [
       '[Unit]',
-      `Description=${job.description}`,
+      `Description=${description}`,
       ...(options.user ? [] : ['Wants=network-online.target', 'After=network-online.target']),
       '',
       '[Service]',
@@ -126,8 +157,8 @@ export function renderSystemdUnits(target: ScheduleTarget, options: {user: boole
       `WorkingDirectory=${systemdValue(target.workingDirectory)}`,
       `EnvironmentFile=-${systemdValue(target.envFile)}`,
       `Environment=${systemdQuote(`PATH=${target.path}`)}`,
-      `ExecStartPre=/bin/mkdir -p ${systemdQuote(target.logDir)}`,
-      `ExecStart=${[...target.command, ...job.args].map(systemdQuote).join(' ')}`,
+      `ExecStartPre=/bin/mkdir -p ${jobDirectories(target, job).filter((directory) => directory !== target.lockDir).map(systemdQuote).join(' ')}`,
+      `ExecStart=${[...target.command, ...job.args(target)].map(systemdQuote).join(' ')}`,
       ...(job.mayLeaveJobRunning === true ? ['SuccessExitStatus=17'] : []),
       `StandardOutput=append:${log}`,
       `StandardError=append:${log}`,
@@ -135,23 +166,23 @@ export function renderSystemdUnits(target: ScheduleTarget, options: {user: boole
     ]
     const timer = [
       '[Unit]',
-      `Description=Timer for ${job.description}`,
+      `Description=Timer for ${description}`,
       '',
       '[Timer]',
-      `OnCalendar=${job.onCalendar}`,
+      `OnCalendar=${planned.onCalendar} ${plan.timezone}`,
       'Persistent=true',
-      `Unit=${unitName(job, 'service')}`,
+      `Unit=${unitName(job.name, 'service')}`,
       '',
       '[Install]',
       'WantedBy=timers.target',
       '',
     ]
-    return [{name: unitName(job, 'service'), text: service.join('\n')}, {name: unitName(job, 'timer'), text: timer.join('\n')}]
+    return [{name: unitName(job.name, 'service'), text: service.join('\n')}, {name: unitName(job.name, 'timer'), text: timer.join('\n')}]
   })
 }
 
-export function unitName(job: ScheduledJob, kind: 'service' | 'timer'): string {
-  return `loopft-${job.name}.${kind}`
+export function unitName(job: JobName, kind: 'service' | 'timer'): string {
+  return `loopft-${job}.${kind}`
 }
 
 function systemdValue(value: string): string {

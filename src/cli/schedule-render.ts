@@ -1,0 +1,39 @@
+import path from 'node:path'
+import {formatRelativeTime} from '../lib/format.js'
+import type {ScheduleResult} from '../lib/operations/schedule-install.js'
+import type {SchedulePlan} from '../lib/operations/schedule-plan.js'
+import {formatInZone} from '../lib/operations/schedule-times.js'
+import {renderTable} from './render.js'
+import type {Terminal} from './terminal.js'
+
+/** The jobs with their time in words and next run, under the zone (and where it came from). */
+export function renderPlan(terminal: Terminal, plan: SchedulePlan): string {
+  const source = {flag: '--timezone', file: 'the schedule file', machine: "the machine's; set another with --timezone"}[plan.timezoneSource]
+  const rows = plan.jobs.map((job) => [job.name, job.description, job.when, `${formatInZone(new Date(job.nextRun), plan.timezone)} (${formatRelativeTime(job.nextRun)})`])
+  return [`timezone: ${plan.timezone} (${source})`, renderTable(terminal, ['job', 'when', 'as given', 'next run'], rows)].join('\n')
+}
+
+export function renderSchedule(terminal: Terminal, result: ScheduleResult, user: boolean): string {
+  const plan = result.schedule === undefined ? [] : [renderPlan(terminal, result.schedule), '']
+  if (result.action === 'print') {
+    const units = (result.systemd?.units ?? []).map((unit) => `# ${path.join(result.systemd?.directory ?? '', unit.name)}\n${unit.text}`)
+    return [...plan, `# crontab (crontab -e, or: loopft schedule --install crontab)\n${result.crontab?.block ?? ''}`, ...units].join('\n')
+  }
+  return [...plan, ...renderChanges(result, user)].join('\n')
+}
+
+function renderChanges(result: ScheduleResult, user: boolean): string[] {
+  const lines: string[] = []
+  // Nothing to remove is not "up to date": say what was looked at, and where else units are.
+  const unchanged = result.action === 'install' ? 'already up to date' : 'no loopft schedule here, nothing removed'
+  if (result.crontab) lines.push(`crontab ${result.crontab.location}: ${result.crontab.changed ? (result.action === 'install' ? 'installed' : 'removed') : unchanged}`)
+  if (result.systemd) {
+    const {directory, written, removed, changed, userUnits} = result.systemd
+    lines.push(`systemd ${directory}: ${changed ? [...written.map((name) => `wrote ${name}`), ...removed.map((name) => `removed ${name}`)].join(', ') : unchanged}`)
+    if (userUnits !== undefined && !user) {
+      lines.push(userUnits.found.length === 0 ? `systemd ${userUnits.directory}: no loopft user units either` : `systemd ${userUnits.directory}: found ${userUnits.found.join(', ')}, left in place: remove them with loopft schedule --uninstall --user`)
+    }
+  }
+  lines.push(...result.systemctl.ran.map((line) => `ran: ${line}`), ...result.systemctl.toRun.map((line) => `run by hand: ${line}`))
+  return lines
+}
