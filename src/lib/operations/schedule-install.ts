@@ -5,6 +5,7 @@ import path from 'node:path'
 import {LoopftError} from '../errors.js'
 import {writeFileAtomic} from '../files.js'
 import {JOB_NAMES, planSchedule, type ScheduleOptions, type SchedulePlan} from './schedule-plan.js'
+import {resolveTimezone} from './schedule-times.js'
 import {renderCrontab, renderSystemdUnits, replaceCrontabBlock, targetWarnings, unitName, type ScheduleTarget, type SystemdUnit} from './schedule.js'
 
 export interface RunOutput {
@@ -63,7 +64,7 @@ export async function applySchedule(deps: ScheduleDeps, request: ScheduleRequest
     return {action: 'uninstall', warnings: [], crontab: await updateCrontab(deps, undefined), systemd: {...systemd, userUnits}, systemctl}
   }
   const plan = await planSchedule(request.times, new Date())
-  const warnings = targetWarnings(request.target)
+  const warnings = [...targetWarnings(request.target), ...(request.action === 'print' || request.kind === 'crontab' ? cronZoneWarnings(plan) : [])]
   const units = renderSystemdUnits(request.target, plan, {user: request.user})
   if (request.action === 'print') {
     return {
@@ -79,6 +80,13 @@ export async function applySchedule(deps: ScheduleDeps, request: ScheduleRequest
   await fs.mkdir(request.target.lockDir, {recursive: true})
   if (request.kind === 'crontab') return {action: 'install', schedule: plan, warnings, crontab: await updateCrontab(deps, renderCrontab(request.target, plan)), systemctl}
   return {action: 'install', schedule: plan, warnings, systemd: await writeUnits(deps, request.user, units, systemctl), systemctl}
+}
+
+/** Debian's and Ubuntu's cron (3.0pl1) ignore CRON_TZ and run every line in the system's zone. */
+function cronZoneWarnings(plan: SchedulePlan): string[] {
+  const machineZone = resolveTimezone(undefined)
+  if (plan.timezone === machineZone) return []
+  return [`the crontab runs in ${plan.timezone} only where cron honours CRON_TZ (cronie does; Debian's and Ubuntu's cron run it in the system's zone, ${machineZone}): there, install the systemd timers instead`]
 }
 
 async function updateCrontab(deps: ScheduleDeps, block: string | undefined): Promise<NonNullable<ScheduleResult['crontab']>> {

@@ -69,13 +69,16 @@ export function nextRunOf(cron: string, timezone: string, now: Date): Date {
 }
 
 /**
- * The IANA zone the schedule runs in: the given one, canonicalised by Intl, or
- * the machine's. Offsets and abbreviations are refused: systemd reads zone names only.
+ * The IANA zone the schedule runs in: the given one, in the case Intl spells
+ * it (systemd looks the name up as a file), or the machine's. Offsets and
+ * abbreviations are refused: systemd reads zone names only.
  */
 export function resolveTimezone(name: string | undefined, code: ErrorCode = 'USAGE'): string {
   let zone: string
   try {
-    zone = new Intl.DateTimeFormat('en-US', {timeZone: name}).resolvedOptions().timeZone
+    const canonical = new Intl.DateTimeFormat('en-US', {timeZone: name}).resolvedOptions().timeZone
+    // Intl may answer with an older alias (Asia/Kolkata → Asia/Calcutta); keep the operator's name then.
+    zone = name === undefined || canonical.toLowerCase() === name.toLowerCase() ? canonical : name
   } catch {
     zone = ''
   }

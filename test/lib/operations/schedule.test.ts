@@ -198,6 +198,20 @@ describe('schedule', () => {
     assert.match(targetWarnings(fromNpx)[0], /_npx.+npm install --global loopft/)
   })
 
+  it('warns that the crontab\'s CRON_TZ may be ignored when its zone is not the machine\'s, and only then', async () => {
+    const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    const otherZone = machineZone === 'Asia/Kolkata' ? 'UTC' : 'Asia/Kolkata'
+    const deps = {runner: recordingRunner([]), crontabFile: path.join(directory, 'crontab'), systemdDir: path.join(directory, 'units'), userConfigDir: directory}
+    const [other, machine, systemd] = await Promise.all([
+      applySchedule(deps, {action: 'print', target, times: {timezone: otherZone}, user: false}),
+      applySchedule(deps, {action: 'print', target, times: {timezone: machineZone}, user: false}),
+      applySchedule(deps, {action: 'install', kind: 'systemd', target, times: {timezone: otherZone}, user: false}),
+    ])
+    assert.equal(other.warnings.length, 1)
+    assert.match(other.warnings[0], new RegExp(`^the crontab runs in ${otherZone} only where cron honours CRON_TZ .+system's zone, ${machineZone}\\)`))
+    assert.deepEqual([machine.warnings, systemd.warnings], [[], []])
+  })
+
   it('lets systemd count exit 17 (a job still training, resumed next time) as success for the cycle only', () => {
     const services = renderSystemdUnits(target, plan, {user: true}).filter((unit) => unit.name.endsWith('.service'))
     assert.deepEqual(services.filter((unit) => /^SuccessExitStatus=17$/m.test(unit.text)).map((unit) => unit.name), ['loopft-cycle.service'])
