@@ -7,19 +7,21 @@ import {renderTable} from './render.js'
 import type {Terminal} from './terminal.js'
 
 /** The jobs with their time in words and next run, under the zone (and where it came from). */
-export function renderPlan(terminal: Terminal, plan: SchedulePlan): string {
+export function renderPlan(terminal: Terminal, plan: SchedulePlan, options: {wide: boolean}): string {
   const source = {flag: '--timezone', file: 'the schedule file', machine: "the machine's; set another with --timezone"}[plan.timezoneSource]
-  const rows = plan.jobs.map((job) => [job.name, job.description, job.when, `${formatInZone(new Date(job.nextRun), plan.timezone)} (${formatRelativeTime(job.nextRun)})`])
-  return [`timezone: ${plan.timezone} (${source})`, renderTable(terminal, ['job', 'when', 'as given', 'next run'], rows)].join('\n')
+  // The wall clock in the schedule's zone; how far off only on a terminal, so piped output stays the same all day.
+  const nextRun = (time: string) => `${formatInZone(new Date(time), plan.timezone)}${terminal.isStdoutTty ? ` (${formatRelativeTime(time)})` : ''}`
+  const rows = plan.jobs.map((job) => [job.name, job.description, job.when, nextRun(job.nextRun)])
+  return [`timezone: ${plan.timezone} (${source})`, renderTable(terminal, ['job', 'when', 'as given', 'next run'], rows, {empty: 'no job scheduled', wide: options.wide})].join('\n')
 }
 
-export function renderSchedule(terminal: Terminal, result: ScheduleResult, user: boolean): string {
-  const plan = result.schedule === undefined ? [] : [renderPlan(terminal, result.schedule), '']
+export function renderSchedule(terminal: Terminal, result: ScheduleResult, options: {user: boolean; wide: boolean}): string {
+  const plan = result.schedule === undefined ? [] : [renderPlan(terminal, result.schedule, options), '']
   if (result.action === 'print') {
     const units = (result.systemd?.units ?? []).map((unit) => `# ${path.join(result.systemd?.directory ?? '', unit.name)}\n${unit.text}`)
     return [...plan, `# crontab (crontab -e, or: loopft schedule --install crontab)\n${result.crontab?.block ?? ''}`, ...units].join('\n')
   }
-  return [...plan, ...renderChanges(result, user)].join('\n')
+  return [...plan, ...renderChanges(result, options.user)].join('\n')
 }
 
 function renderChanges(result: ScheduleResult, user: boolean): string[] {

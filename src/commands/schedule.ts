@@ -3,7 +3,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {CLI_NODE_OPTIONS} from '../cli/node-options.js'
 import {settingFlag} from '../cli/setting-flag.js'
-import {LoopftCommand} from '../cli/base-command.js'
+import {LoopftCommand, sharedFlags} from '../cli/base-command.js'
 import {readSystemEnvironment} from '../lib/config.js'
 import {renderSchedule} from '../cli/schedule-render.js'
 import {scheduleTarget} from '../lib/operations/schedule.js'
@@ -35,6 +35,7 @@ WHEN is ${WHEN_SYNTAX}. A schedule file (--file, JSON or YAML) takes the keys ti
     skip: Flags.string({description: 'leave these jobs out', multiple: true, delimiter: ',', options: [...JOB_NAMES]}),
     timezone: Flags.string({description: "IANA zone the times are in, e.g. Europe/Berlin (default: the machine's)"}),
     file: Flags.string({description: 'schedule file (JSON or YAML): timezone, at, only, skip'}),
+    wide: sharedFlags.wide,
     user: Flags.boolean({description: 'systemd user units (~/.config/systemd/user, systemctl --user) instead of /etc/systemd/system', default: false}),
     'env-file': settingFlag('envFile', 'environment file each run sources (DATABASE_URL, OPENAI_API_KEY…)'),
     'crontab-file': settingFlag('crontabFile', 'edit this file instead of the user crontab', {helpGroup: 'TESTING'}),
@@ -60,7 +61,7 @@ WHEN is ${WHEN_SYNTAX}. A schedule file (--file, JSON or YAML) takes the keys ti
         : {action: 'install', kind: flags.install as 'crontab' | 'systemd', target, times, user: flags.user}
     const result = await applySchedule({runner: systemRunner(system.path ?? ''), crontabFile: config.crontabFile, systemdDir: config.systemdDir, userConfigDir: system.xdgConfigHome ?? path.join(os.homedir(), '.config')}, request)
     for (const warning of result.warnings) process.stderr.write(`loopft: warning: ${warning}\n`)
-    this.log(renderSchedule(this.terminal, result, flags.user))
+    this.log(renderSchedule(this.terminal, result, {user: flags.user, wide: flags.wide}))
     return result
   }
 }
