@@ -12,7 +12,7 @@ import {loadCleanLines, loadPositives, scoreRedactFunction} from '../test/lib/re
 
 export interface EngineFigures {
   name: string
-  /** MB/s of CPU time on the generated chat text and on the multilingual text. */
+  /** Median MB/s of CPU time over the timed samples, on the generated chat text and on the multilingual text. */
   mbPerSecond: number
   multilingualMbPerSecond: number
   /** Recall per type on the original labelled set (test/fixtures/redact/positives.jsonl). */
@@ -24,38 +24,59 @@ export interface EngineFigures {
   multilingual: Breakdown
 }
 
+/** loopft's throughput over the faster peer's: the median of the rounds' ratios, and their range. */
+export interface Speedup {
+  median: number
+  min: number
+  max: number
+}
+
 export interface RedactBenchmark {
   megabytes: number
   messages: number
   multilingualMegabytes: number
+  multilingualLines: number
+  /** Timed rounds per text; in each round every engine takes one sample of whole passes, in turn. */
+  rounds: {chat: number; multilingual: number}
   engines: EngineFigures[]
-  /** loopft throughput divided by the faster peer's, on each text. */
-  speedup: number
-  multilingualSpeedup: number
+  speedup: Speedup
+  multilingualSpeedup: Speedup
 }
 
-/** Runs the benchmark; `megabytes` of chat text (default 50), same text for every engine. */
-export function runRedactBenchmark(megabytes = 50, seed = 20261125): RedactBenchmark {
+export interface RedactBenchmarkOptions {
+  /** Megabytes of generated chat text (default 50), the same text for every engine. */
+  megabytes?: number
+  seed?: number
+  /** Timed rounds on the chat text (default 3: redact-pii takes ~20 s a pass) and on the multilingual text (default 25). */
+  chatRounds?: number
+  multilingualRounds?: number
+}
+
+type Redact = (text: string) => string
+
+/** Runs the benchmark: throughput as the median of interleaved rounds, then recall and precision. */
+export function runRedactBenchmark(options: RedactBenchmarkOptions = {}): RedactBenchmark {
+  const {megabytes = 50, seed = 20261125, chatRounds = 3, multilingualRounds = 25} = options
   const messages = generateChat(megabytes * 1_000_000, seed)
-  const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0)
   const multilingualLines = loadMultilingual()
+  const independentPositives = loadIndependentPositives()
+  const independentClean = loadIndependentClean()
   const multilingualTexts = multilingualLines.map((l) => l.text)
-  const multilingualBytes = multilingualTexts.reduce((sum, m) => sum + Buffer.byteLength(m), 0)
   const ours = createRedactor()
   const redactPii = new SyncRedactor()
   const redactPiiNode = new RedactPiiNode()
-  const engines: [string, (text: string) => string][] = [
+  const engines: [string, Redact][] = [
     ['loopft', (text) => ours.redact(text).text],
     ['redact-pii', (text) => redactPii.redact(text)],
     ['@redactpii/node', (text) => redactPiiNode.redact(text)],
   ]
+  const chat = timeRounds(engines.map(([, redact]) => redact), messages, chatRounds)
+  const multilingual = timeRounds(engines.map(([, redact]) => redact), multilingualTexts, multilingualRounds)
   const positives = loadPositives()
   const clean = loadCleanLines()
-  const independentPositives = loadIndependentPositives()
-  const independentClean = loadIndependentClean()
   const multilingualPositives = multilingualLines.filter((l) => l.entities.length > 0)
   const multilingualClean = multilingualLines.filter((l) => l.entities.length === 0)
-  const figures = engines.map(([name, redact]) => {
+  const figures = engines.map(([name, redact], e) => {
     const score = scoreRedactFunction(redact, positives, clean)
     const recall: Partial<Record<PiiType, number>> = {}
     for (const type of PII_TYPES) recall[type] = score.recall[type]?.recall ?? 0
@@ -63,40 +84,79 @@ export function runRedactBenchmark(megabytes = 50, seed = 20261125): RedactBench
     const verify = name === 'loopft' ? (text: string) => ours.verify(text) : undefined
     return {
       name,
-      mbPerSecond: measure(redact, messages, bytes),
-      multilingualMbPerSecond: measure(redact, multilingualTexts, multilingualBytes),
+      mbPerSecond: median(chat.mbPerSecond[e]),
+      multilingualMbPerSecond: median(multilingual.mbPerSecond[e]),
       recall,
       falsePositiveRate: score.falsePositiveRate,
       independent: scoreBreakdown(redact, independentPositives, independentClean, verify),
       multilingual: scoreBreakdown(redact, multilingualPositives, multilingualClean, verify),
     }
   })
-  const fasterPeer = Math.max(...figures.slice(1).map((f) => f.mbPerSecond))
-  const fasterPeerMultilingual = Math.max(...figures.slice(1).map((f) => f.multilingualMbPerSecond))
   return {
-    megabytes: bytes / 1e6,
+    megabytes: chat.megabytes,
     messages: messages.length,
-    multilingualMegabytes: multilingualBytes / 1e6,
+    multilingualMegabytes: multilingual.megabytes,
+    multilingualLines: multilingualTexts.length,
+    rounds: {chat: chatRounds, multilingual: multilingualRounds},
     engines: figures,
-    speedup: figures[0].mbPerSecond / fasterPeer,
-    multilingualSpeedup: figures[0].multilingualMbPerSecond / fasterPeerMultilingual,
+    speedup: speedupOverFasterPeer(chat.mbPerSecond),
+    multilingualSpeedup: speedupOverFasterPeer(multilingual.mbPerSecond),
   }
 }
 
-function measure(redact: (text: string) => string, messages: string[], bytes: number): number {
-  // Warm-up on ~2 MB so the JIT has settled, then the better of two full passes. CPU time of this
-  // single-threaded process, so other load on the machine does not skew the ratio.
-  for (let i = 0; i < Math.min(16_000, messages.length); i++) redact(messages[i])
-  let best = 0
-  for (let pass = 0; pass < 2; pass++) {
-    let sink = 0
-    const start = process.cpuUsage()
-    for (const message of messages) sink += redact(message).length
-    const used = process.cpuUsage(start)
-    if (sink < 0) throw new Error('unreachable')
-    best = Math.max(best, bytes / 1e6 / ((used.user + used.system) / 1e6))
+// A sample of at least this much CPU time: one pass over the multilingual text is too short to time
+// on a shared machine (docs/performance.md).
+const MIN_SAMPLE_SECONDS = 0.2
+const WARM_UP_LINES = 16_000
+
+/**
+ * MB/s of CPU time of each engine in each round. A warm-up on the first lines first (so the JIT has
+ * settled and the sample size can be set: as many whole passes as take MIN_SAMPLE_SECONDS), then rounds
+ * in which every engine takes one sample, the engines taking turns and starting in turn. Whole passes,
+ * not turns of a few lines: switching engines every few milliseconds evicts each one's code and data
+ * from the CPU caches, which slows loopft far more than the peers and matches no real use of a redactor.
+ * CPU time of this single-threaded process, so time spent waiting for a core does not count.
+ */
+function timeRounds(engines: Redact[], texts: string[], rounds: number): {megabytes: number; mbPerSecond: number[][]} {
+  const megabytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0) / 1e6
+  const warmUp = texts.slice(0, WARM_UP_LINES)
+  const passesPerSample = engines.map((redact) => {
+    cpuSeconds(redact, warmUp, 1)
+    const passSeconds = (cpuSeconds(redact, warmUp, 1) * texts.length) / warmUp.length
+    return Math.max(1, Math.ceil(MIN_SAMPLE_SECONDS / passSeconds))
+  })
+  const mbPerSecond = engines.map(() => [] as number[])
+  for (let round = 0; round < rounds; round++) {
+    for (let turn = 0; turn < engines.length; turn++) {
+      const e = (round + turn) % engines.length
+      mbPerSecond[e].push((megabytes * passesPerSample[e]) / cpuSeconds(engines[e], texts, passesPerSample[e]))
+    }
   }
-  return best
+  return {megabytes, mbPerSecond}
+}
+
+function cpuSeconds(redact: Redact, texts: string[], passes: number): number {
+  let sink = 0
+  const start = process.cpuUsage()
+  for (let pass = 0; pass < passes; pass++) for (const text of texts) sink += redact(text).length
+  const used = process.cpuUsage(start)
+  if (sink < 0) throw new Error('unreachable')
+  return (used.user + used.system) / 1e6
+}
+
+// Each round's loopft figure over the faster peer's in that round, so a slower or faster stretch of the
+// machine cancels out.
+function speedupOverFasterPeer(mbPerSecond: number[][]): Speedup {
+  const [ours, ...peers] = mbPerSecond
+  const fasterPeer = peers.reduce((a, b) => (median(a) >= median(b) ? a : b))
+  const ratios = ours.map((x, round) => x / fasterPeer[round])
+  return {median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios)}
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 // ---- deterministic chat text: music-industry assistant conversations, ~4% of messages carry PII ----
@@ -167,11 +227,12 @@ function printTable(result: RedactBenchmark): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7)
   const names = result.engines.map((e) => e.name)
   const row = (label: string, cells: string[]) => console.log([label.padEnd(22), ...cells.map((c) => c.padStart(16))].join(' '))
-  console.log(`redact benchmark, one core (MB/s of CPU time): chat text ${result.megabytes.toFixed(1)} MB (${result.messages.toLocaleString('en')} messages); multilingual text ${result.multilingualMegabytes.toFixed(1)} MB`)
+  const times = (s: Speedup) => `${s.median.toFixed(2)}x (rounds ${s.min.toFixed(2)}-${s.max.toFixed(2)}x)`
+  console.log(`redact benchmark, one core (median MB/s of CPU time over interleaved rounds): chat text ${result.megabytes.toFixed(1)} MB (${result.messages.toLocaleString('en')} messages, ${result.rounds.chat} rounds); multilingual text ${result.multilingualMegabytes.toFixed(1)} MB (${result.multilingualLines.toLocaleString('en')} lines, ${result.rounds.multilingual} rounds)`)
   row('', names)
   row('MB/s chat text', result.engines.map((e) => e.mbPerSecond.toFixed(1)))
   row('MB/s multilingual', result.engines.map((e) => e.multilingualMbPerSecond.toFixed(1)))
-  console.log(`loopft / faster peer: ${result.speedup.toFixed(2)}x on the chat text, ${result.multilingualSpeedup.toFixed(2)}x on the multilingual text`)
+  console.log(`loopft / faster peer: ${times(result.speedup)} on the chat text, ${times(result.multilingualSpeedup)} on the multilingual text`)
   console.log('\noriginal labelled set (recall per type, clean lines changed)')
   for (const type of PII_TYPES) row(type, result.engines.map((e) => pct(e.recall[type] ?? 0)))
   row('clean changed', result.engines.map((e) => pct(e.falsePositiveRate)))
@@ -195,6 +256,6 @@ function printTable(result: RedactBenchmark): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const megabytes = Number(process.env.BENCH_MB ?? 50)
-  printTable(runRedactBenchmark(megabytes))
+  const number = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]))
+  printTable(runRedactBenchmark({megabytes: number('BENCH_MB'), chatRounds: number('BENCH_CHAT_ROUNDS'), multilingualRounds: number('BENCH_MULTILINGUAL_ROUNDS')}))
 }
