@@ -19,9 +19,10 @@ const AT = 64
 const COLON = 58
 const DOT = 46
 // The characters that can anchor a finding; V8 skips to them far faster than a charCodeAt loop.
-// A '.' only matters before a label character (not at a sentence end), a ':' only before '/', ':' or hex.
+// A '.' only matters before a letter of a label (not at a sentence end; a label starting with a digit is
+// no top-level domain, and the digit anchors by itself), a ':' only before '/', ':' or hex.
 // A character that needs folding is found in the same pass, so no text is read twice to look for one.
-const TRIGGERS = new RegExp(`[0-9@]|\\.(?=[A-Za-z0-9\\u00c0-\\uffff])|:(?=[/:0-9A-Fa-f])|[${FOLDABLE_CHARS}]`, 'g')
+const TRIGGERS = new RegExp(`[0-9@]|\\.(?=[A-Za-z\\u00c0-\\uffff])|:(?=[/:0-9A-Fa-f])|[${FOLDABLE_CHARS}]`, 'g')
 
 /**
  * One left-to-right pass over `text`. Only digits, `@`, `:` and `.` can anchor a finding; at each
@@ -46,7 +47,7 @@ export function scan(text: string, policy: ScanPolicy): Span[] | null {
     else if (c === DOT) found = matchHostUrl(text, i, floor, policy.isPublicDomain)
     else {
       found = matchNumber(text, i, floor, policy.phones)
-      if (found === null) resume = digitRunEnd(text, i)
+      if (found === null) resume = wordEnd(text, i)
     }
     if (found !== null) {
       spans.push(found)
@@ -133,6 +134,14 @@ function mayBeIpv6(text: string, start: number): boolean {
     } else if (c >= 128 || (CHAR_CLASS[c] & HEX) === 0) break
   }
   return colons >= 6
+}
+
+// After a number that is no finding, no later digit of the same word can start one: a digit after a word
+// character only starts an IBAN or IPv6 address at the word's start (matchGluedNumber), which lies before
+// this number. So hashes, UUID groups and codes ("ae0b2a7f…", "1Z28DWXD1…") cost one anchor, not one per digit run.
+function wordEnd(text: string, i: number): number {
+  while (isWordChar(text, i)) i++
+  return i
 }
 
 function digitRunEnd(text: string, i: number): number {
