@@ -104,7 +104,7 @@ function matchGluedNumber(text: string, digit: number, floor: number): Span | nu
   }
   let start = digit
   while (start > floor && start > digit - 4 && isHexLetter(text.charCodeAt(start - 1))) start--
-  return start < digit && !isWordChar(text, start - 1) ? matchIpv6(text, start) : null
+  return start < digit && !isWordChar(text, start - 1) && mayBeIpv6(text, start) ? matchIpv6(text, start) : null
 }
 
 // "::1", "::ffff:…" and groups made only of hex letters ("abcd:…") have no digit anchor before the colon.
@@ -123,7 +123,8 @@ function continuesNumber(text: string, digit: number): boolean {
   return before >= 48 && before <= 57
 }
 
-// An IPv6 address has "::" or at least six colons among its hex digits; "12:30" and "3:42:10" have neither.
+// An IPv6 address has "::" or at least six colons among its hex digits; "12:30", "3:42:10" and hex words
+// ("8bdc4f84", "ae0b2a7f…") have neither.
 function mayBeIpv6(text: string, start: number): boolean {
   let colons = 0
   for (let i = start; i < text.length && i < start + 45; i++) {
