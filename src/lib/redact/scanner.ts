@@ -1,5 +1,5 @@
 import {matchAtSign} from './at-sign.js'
-import {CHAR_CLASS, HEX, isAsciiAlpha, isWordChar} from './chars.js'
+import {CHAR_CLASS, HEX, isAsciiAlpha, isDigitAt, isWordChar} from './chars.js'
 import {matchIpv4, matchIpv6} from './network.js'
 import {matchCard, matchIban, matchSsn} from './numbers.js'
 import {matchPhone} from './phone.js'
@@ -47,7 +47,7 @@ export function scan(text: string, policy: ScanPolicy): Span[] | null {
     else if (c === DOT) found = matchHostUrl(text, i, floor, policy.isPublicDomain)
     else {
       found = matchNumber(text, i, floor, policy.phones)
-      if (found === null) resume = wordEnd(text, i)
+      if (found === null) resume = numberEnd(text, i)
     }
     if (found !== null) {
       spans.push(found)
@@ -117,10 +117,7 @@ function matchColonIpv6(text: string, colon: number, floor: number): Span | null
 
 // "3.14159…", "1,299", "10-15": a digit after [.,-/:] that follows a digit belongs to the number before.
 function continuesNumber(text: string, digit: number): boolean {
-  const prev = text.charCodeAt(digit - 1)
-  if (prev !== DOT && prev !== 44 && prev !== 45 && prev !== 47 && prev !== COLON) return false
-  const before = text.charCodeAt(digit - 2)
-  return before >= 48 && before <= 57
+  return isNumberSeparator(text.charCodeAt(digit - 1)) && isDigitAt(text, digit - 2)
 }
 
 // An IPv6 address has "::" or at least six colons among its hex digits; "12:30", "3:42:10" and hex words
@@ -137,9 +134,21 @@ function mayBeIpv6(text: string, start: number): boolean {
   return colons >= 6
 }
 
-// After a number that is no finding, no later digit of the same word can start one: a digit after a word
-// character only starts an IBAN or IPv6 address at the word's start (matchGluedNumber), which lies before
-// this number. So hashes, UUID groups and codes ("ae0b2a7f…", "1Z28DWXD1…") cost one anchor, not one per digit run.
+// After a number that is no finding, where the next finding may start. Not in the rest of its word: a
+// digit after a word character only starts an IBAN or IPv6 address at the word's start (matchGluedNumber),
+// which lies before this number. Nor at a digit that continues it after [.,-/:] (continuesNumber), nor at
+// that separator. So hashes, codes, prices and coordinates ("ae0b2a7f…", "1Z28DWXD1…", "8,033,514.33",
+// "-32.2042") cost one anchor each, not one per digit run.
+function numberEnd(text: string, i: number): number {
+  let end = wordEnd(text, i)
+  while (isDigitAt(text, end + 1) && isNumberSeparator(text.charCodeAt(end)) && isDigitAt(text, end - 1)) end = wordEnd(text, end + 1)
+  return end
+}
+
+function isNumberSeparator(c: number): boolean {
+  return c === DOT || c === 44 || c === 45 || c === 47 || c === COLON
+}
+
 function wordEnd(text: string, i: number): number {
   while (isWordChar(text, i)) i++
   return i
