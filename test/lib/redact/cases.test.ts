@@ -21,6 +21,10 @@ describe('redact: rules for ambiguous cases', () => {
     ['2024-05-17 at 12:30, $1,299.99, 1.234.567 streams', '2024-05-17 at 12:30, $1,299.99, 1.234.567 streams'],
     ['+44 (0)20 7946 0958 ext. 12; tel:+14155550100', '[PHONE]; tel:[PHONE]'],
     ['GB82 WEST 1234 5698 7654 32 then GB82 WEST 1234 5698 7654 33', '[IBAN] then GB82 WEST 1234 5698 7654 33'],
+    // The scan skips the rest of a word, and digits continuing a number, after a number that is no finding.
+    ['sha ae0b2a7fbf7cf40a, uuid 8bdc4f84-9b77-4641-a8e9-de0ae8433d71 then 10.0.0.1', 'sha ae0b2a7fbf7cf40a, uuid 8bdc4f84-9b77-4641-a8e9-de0ae8433d71 then [IP]'],
+    ['1Z28DWXD1ALREUSBJQ and DE89 3704 0044 0532 0130 00, abc12def 4111 1111 1111 1111', '1Z28DWXD1ALREUSBJQ and [IBAN], abc12def [CARD]'],
+    ['-32.2042, 13.7196 or 8,033,514.33 via 10.0.0.1', '-32.2042, 13.7196 or 8,033,514.33 via [IP]'],
   ]
   for (const [input, expected] of cases) {
     it(JSON.stringify(input), () => assert.equal(redact(input), expected))
