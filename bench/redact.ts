@@ -24,7 +24,7 @@ export interface EngineFigures {
   multilingual: Breakdown
 }
 
-/** loopft's throughput over the faster peer's: the median of the rounds' ratios, and their range. */
+/** loopft's throughput over the faster peer's: the median of the rounds' ratios (each timed back to back), and their range. */
 export interface Speedup {
   median: number
   min: number
@@ -36,7 +36,7 @@ export interface RedactBenchmark {
   messages: number
   multilingualMegabytes: number
   multilingualLines: number
-  /** Timed rounds per text; in each round every engine takes one sample of whole passes, in turn. */
+  /** Timed rounds per text; in each round loopft and each peer take one sample each, back to back. */
   rounds: {chat: number; multilingual: number}
   engines: EngineFigures[]
   speedup: Speedup
@@ -47,7 +47,7 @@ export interface RedactBenchmarkOptions {
   /** Megabytes of generated chat text (default 50), the same text for every engine. */
   megabytes?: number
   seed?: number
-  /** Timed rounds on the chat text (default 3: redact-pii takes ~20 s a pass) and on the multilingual text (default 25). */
+  /** Timed rounds on the chat text (default 3: redact-pii takes ~20 s a pass) and on the multilingual text (default 30). */
   chatRounds?: number
   multilingualRounds?: number
 }
@@ -56,7 +56,7 @@ type Redact = (text: string) => string
 
 /** Runs the benchmark: throughput as the median of interleaved rounds, then recall and precision. */
 export function runRedactBenchmark(options: RedactBenchmarkOptions = {}): RedactBenchmark {
-  const {megabytes = 50, seed = 20261125, chatRounds = 3, multilingualRounds = 25} = options
+  const {megabytes = 50, seed = 20261125, chatRounds = 3, multilingualRounds = 30} = options
   const messages = generateChat(megabytes * 1_000_000, seed)
   const multilingualLines = loadMultilingual()
   const independentPositives = loadIndependentPositives()
@@ -99,25 +99,33 @@ export function runRedactBenchmark(options: RedactBenchmarkOptions = {}): Redact
     multilingualLines: multilingualTexts.length,
     rounds: {chat: chatRounds, multilingual: multilingualRounds},
     engines: figures,
-    speedup: speedupOverFasterPeer(chat.mbPerSecond),
-    multilingualSpeedup: speedupOverFasterPeer(multilingual.mbPerSecond),
+    speedup: speedupOverFasterPeer(chat),
+    multilingualSpeedup: speedupOverFasterPeer(multilingual),
   }
 }
 
-// A sample of at least this much CPU time: one pass over the multilingual text is too short to time
-// on a shared machine (docs/performance.md).
-const MIN_SAMPLE_SECONDS = 0.2
+// A sample of at least this much CPU time (whole passes): one pass over the multilingual text is ~25 ms.
+const MIN_SAMPLE_SECONDS = 0.05
 const WARM_UP_LINES = 16_000
 
+interface Timing {
+  megabytes: number
+  /** Every sample's MB/s, per engine (loopft, the first, has one per peer per round). */
+  mbPerSecond: number[][]
+  /** Per peer, each round's loopft MB/s over that peer's, timed back to back. */
+  ratios: number[][]
+}
+
 /**
- * MB/s of CPU time of each engine in each round. A warm-up on the first lines first (so the JIT has
- * settled and the sample size can be set: as many whole passes as take MIN_SAMPLE_SECONDS), then rounds
- * in which every engine takes one sample, the engines taking turns and starting in turn. Whole passes,
- * not turns of a few lines: switching engines every few milliseconds evicts each one's code and data
- * from the CPU caches, which slows loopft far more than the peers and matches no real use of a redactor.
- * CPU time of this single-threaded process, so time spent waiting for a core does not count.
+ * MB/s of CPU time. A warm-up on the first lines first (so the JIT has settled and the sample size can
+ * be set), then rounds in which loopft and each peer in turn take one sample each, back to back, the
+ * order alternating between rounds: load on the machine that comes and goes falls on both sides of a
+ * ratio alike. Samples are whole passes, not turns of a few lines: switching engines every few
+ * milliseconds evicts each one's code and data from the CPU caches, which slows loopft far more than
+ * the peers and matches no real use of a redactor (docs/performance.md). CPU time of this
+ * single-threaded process, so time spent waiting for a core does not count.
  */
-function timeRounds(engines: Redact[], texts: string[], rounds: number): {megabytes: number; mbPerSecond: number[][]} {
+function timeRounds(engines: Redact[], texts: string[], rounds: number): Timing {
   const megabytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0) / 1e6
   const warmUp = texts.slice(0, WARM_UP_LINES)
   const passesPerSample = engines.map((redact) => {
@@ -125,14 +133,20 @@ function timeRounds(engines: Redact[], texts: string[], rounds: number): {megaby
     const passSeconds = (cpuSeconds(redact, warmUp, 1) * texts.length) / warmUp.length
     return Math.max(1, Math.ceil(MIN_SAMPLE_SECONDS / passSeconds))
   })
+  const sample = (e: number) => (megabytes * passesPerSample[e]) / cpuSeconds(engines[e], texts, passesPerSample[e])
   const mbPerSecond = engines.map(() => [] as number[])
+  const ratios = engines.slice(1).map(() => [] as number[])
   for (let round = 0; round < rounds; round++) {
-    for (let turn = 0; turn < engines.length; turn++) {
-      const e = (round + turn) % engines.length
-      mbPerSecond[e].push((megabytes * passesPerSample[e]) / cpuSeconds(engines[e], texts, passesPerSample[e]))
+    for (let peer = 1; peer < engines.length; peer++) {
+      const [first, second] = round % 2 === 0 ? [0, peer] : [peer, 0]
+      const a = sample(first)
+      const b = sample(second)
+      mbPerSecond[first].push(a)
+      mbPerSecond[second].push(b)
+      ratios[peer - 1].push(first === 0 ? a / b : b / a)
     }
   }
-  return {megabytes, mbPerSecond}
+  return {megabytes, mbPerSecond, ratios}
 }
 
 function cpuSeconds(redact: Redact, texts: string[], passes: number): number {
@@ -144,12 +158,10 @@ function cpuSeconds(redact: Redact, texts: string[], passes: number): number {
   return (used.user + used.system) / 1e6
 }
 
-// Each round's loopft figure over the faster peer's in that round, so a slower or faster stretch of the
-// machine cancels out.
-function speedupOverFasterPeer(mbPerSecond: number[][]): Speedup {
-  const [ours, ...peers] = mbPerSecond
-  const fasterPeer = peers.reduce((a, b) => (median(a) >= median(b) ? a : b))
-  const ratios = ours.map((x, round) => x / fasterPeer[round])
+// The rounds' ratios against the peer with the higher median throughput.
+function speedupOverFasterPeer(timing: Timing): Speedup {
+  const peers = timing.mbPerSecond.slice(1).map(median)
+  const ratios = timing.ratios[peers.indexOf(Math.max(...peers))]
   return {median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios)}
 }
 
