@@ -1,5 +1,9 @@
 import {createEmitter} from './emitter.js'
+import {createBatchWriter} from './batch-writer.js'
 import {lazySql, type AnySql} from './lazy-sql.js'
+import {SERVED_COLUMNS, toServedRow, type ServedRequest, type ServedRow} from './served-request.js'
+
+export type {ServedRequest} from './served-request.js'
 
 export type RecorderSql = AnySql
 
@@ -24,12 +28,12 @@ export interface RecorderOptions {
   batchSize?: number
   /** A partial batch waits at most this long; also the retry delay after a failed write. Default 1000 ms. */
   flushIntervalMs?: number
-  /** Messages held in memory at most; record() refuses beyond it. Default 10000. */
+  /** Messages (and, separately, served requests) held in memory at most; record() refuses beyond it. Default 10000. */
   maxQueue?: number
 }
 
 export interface RecorderEvents {
-  /** A batch was written. */
+  /** A batch of messages or of served requests was written; queued counts that queue. */
   flush: {rows: number; queued: number}
   /** A write failed (the rows stay queued and are retried), a message was invalid (refused), or the database rejected one message (dropped). */
   error: {error: unknown; queued: number}
@@ -43,11 +47,13 @@ export interface Recorder {
    * conversationId / role.
    */
   record(message: RecordedMessage): boolean
+  /** Queues one served request (router.chat does this when given the recorder); same contract as record(). */
+  recordRequest(request: ServedRequest): boolean
   /** Writes everything queued so far; rejects if the database refuses (the rows stay queued). */
   flush(): Promise<void>
   /** Flushes everything, then ends the connection it opened. If the last write fails it rejects and keeps the rows: call close() again. */
   close(): Promise<void>
-  /** Messages waiting to be written. */
+  /** Messages and served requests waiting to be written. */
   readonly queued: number
   on<E extends keyof RecorderEvents>(event: E, listener: (payload: RecorderEvents[E]) => void): () => void
 }
@@ -65,8 +71,9 @@ interface Row {
 const COLUMNS = ['conversation_id', 'user_id', 'role', 'content', 'content_parts', 'created_at', 'metadata'] as const
 
 /**
- * Creates a recorder that writes chat messages into conversation_messages in
- * batches, off the request path.
+ * Creates a recorder that writes chat messages into conversation_messages, and
+ * the router's served requests into loopft_served_requests, in batches, off
+ * the request path.
  *
  * @example
  * import {createRecorder} from 'loopft/recorder'
@@ -74,111 +81,80 @@ const COLUMNS = ['conversation_id', 'user_id', 'role', 'content', 'content_parts
  * const recorder = createRecorder({databaseUrl: process.env.DATABASE_URL!}, {batchSize: 200})
  * recorder.on('error', ({error}) => console.error('recorder:', error))
  * recorder.record({conversationId: 'c-42', userId: 'u-7', role: 'user', content: 'Hi!'})
+ * const router = createRouter({databaseUrl: process.env.DATABASE_URL!}, {recorder}) // each router.chat is recorded too
  * process.on('SIGTERM', () => void recorder.close().then(() => process.exit(0)))
  */
 export function createRecorder(target: RecorderTarget, options: RecorderOptions = {}): Recorder {
-  const batchSize = options.batchSize ?? 500
-  const maxQueue = options.maxQueue ?? 10_000
   const sql = lazySql(target, {max: 1, connect_timeout: 5})
   const events = createEmitter<RecorderEvents>()
-  const queue: Row[] = []
-  /** Rows taken off the queue so far: written, or dropped because the database rejected them. */
-  let settled = 0
+  const writerOptions = {
+    batchSize: options.batchSize ?? 500,
+    maxQueue: options.maxQueue ?? 10_000,
+    flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    listener: {
+      flushed: (rows: number, queued: number) => events.emit('flush', {rows, queued}),
+      failed: (error: unknown, queued: number) => events.emit('error', {error, queued}),
+    },
+  }
+  const messages = createBatchWriter<Row>({
+    ...writerOptions,
+    describe: (row) => `a message of conversation ${row.conversation_id}`,
+    async insert(rows) {
+      const db = await sql.get()
+      await db`insert into conversation_messages ${db(rows, ...COLUMNS)}`
+    },
+  })
+  const requests = createBatchWriter<ServedRow>({
+    ...writerOptions,
+    describe: (row) => `a served request of ${row.model}`,
+    async insert(rows) {
+      const db = await sql.get()
+      await db`insert into loopft_served_requests ${db(rows, ...SERVED_COLUMNS)}`
+    },
+  })
   let isClosed = false
-  let writing: Promise<unknown> | null = null
-  const timer = setInterval(() => void startWriting().catch(() => {}), options.flushIntervalMs ?? 1_000)
-  timer.unref()
 
-  /** One writer at a time; resolves when the queue is empty, rejects on the first failed batch. */
-  function startWriting(): Promise<unknown> {
-    if (queue.length === 0) return writing ?? Promise.resolve()
-    writing ??= writeAll().finally(() => {
-      writing = null
-    })
-    return writing
-  }
-
-  async function writeAll(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, batchSize)
-      try {
-        await insert(batch)
-      } catch (error) {
-        if (!isRejectedRow(error)) {
-          events.emit('error', {error, queued: queue.length})
-          throw error
-        }
-        await writeOneByOne(batch.length)
-        continue
-      }
-      settle(batch.length, batch.length)
-    }
-  }
-
-  /** A row the database refuses (a NUL byte in text, say) must not block the queue: write the batch row by row and drop the rejects. */
-  async function writeOneByOne(count: number): Promise<void> {
-    for (let index = 0; index < count; index++) {
-      try {
-        await insert([queue[0]])
-        settle(1, 1)
-      } catch (error) {
-        if (!isRejectedRow(error)) throw error
-        events.emit('error', {error: new Error(`the database rejected a message of conversation ${queue[0].conversation_id}; it was dropped`, {cause: error}), queued: queue.length - 1})
-        settle(1, 0)
-      }
-    }
-  }
-
-  async function insert(rows: Row[]): Promise<void> {
-    const db = await sql.get()
-    await db`insert into conversation_messages ${db(rows, ...COLUMNS)}`
-  }
-
-  /** Takes `count` rows off the head of the queue, `rows` of them written. */
-  function settle(count: number, rows: number): void {
-    queue.splice(0, count)
-    settled += count
-    if (rows > 0) events.emit('flush', {rows, queued: queue.length})
-  }
-
+  /** Both queues; the first failure is thrown after both had their try. */
   async function flush(): Promise<void> {
-    const target = settled + queue.length
-    while (settled < target) await startWriting()
+    const [messagesWritten, requestsWritten] = await Promise.allSettled([messages.flush(), requests.flush()])
+    for (const outcome of [messagesWritten, requestsWritten]) if (outcome.status === 'rejected') throw outcome.reason
   }
 
   return {
     record(message) {
-      if (isClosed || queue.length >= maxQueue) return false
+      if (isClosed) return false
       const row = toRow(message)
       if (row === undefined) {
-        events.emit('error', {error: new Error('a recorded message needs a string conversationId and role, and JSON-serialisable contentParts and metadata'), queued: queue.length})
+        events.emit('error', {error: new Error('a recorded message needs a string conversationId and role, and JSON-serialisable contentParts and metadata'), queued: messages.queued})
         return false
       }
-      queue.push(row)
-      if (queue.length >= batchSize) void startWriting().catch(() => {})
-      return true
+      return messages.push(row)
+    },
+    recordRequest(request) {
+      if (isClosed) return false
+      const row = toServedRow(request)
+      if (row === undefined) {
+        events.emit('error', {error: new Error('a served request needs model, provider, rule, an outcome of ok, fallback or error, and a latency of 0 ms or more'), queued: requests.queued})
+        return false
+      }
+      return requests.push(row)
     },
     flush,
     async close() {
       isClosed = true
-      clearInterval(timer)
+      messages.stop()
+      requests.stop()
       await flush()
       await sql.end()
     },
     get queued() {
-      return queue.length
+      return messages.queued + requests.queued
     },
     on: events.on,
   }
 }
 
 /** The row to insert, or undefined when the message cannot be stored (missing ids, unserialisable parts). */
-/** SQLSTATE classes 22 (data exception) and 23 (constraint violation): this row, not the connection, is the problem. */
-function isRejectedRow(error: unknown): boolean {
-  const code = (error as {code?: unknown} | null)?.code
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)
-}
-
 function toRow(message: RecordedMessage): Row | undefined {
   if (typeof message?.conversationId !== 'string' || typeof message.role !== 'string') return undefined
   try {

@@ -5,6 +5,7 @@ import {createEmitter} from './emitter.js'
 import {lazySql, type AnySql} from './lazy-sql.js'
 import {createDefaultModels} from './default-models.js'
 import type {ModelTarget, ShutdownDate} from './model-target.js'
+import type {ServedRequest} from './served-request.js'
 import {createRefresher} from './refresh.js'
 import {selectFrom, selectTarget, splitProvider, type ModelSelection, type RoutableRequest} from './selection.js'
 import type {ServingConfig} from './serving-row.js'
@@ -29,6 +30,8 @@ export interface RouterOptions {
   listen?: boolean
   /** Where LOOPFT_TEXT_MODEL, LOOPFT_DEFAULT_TEXT_MODEL and LOOPFT_VISION_MODEL are read, once (settings.ts). Default: the process environment. */
   env?: Record<string, string | undefined>
+  /** Where each router.chat call is recorded (model, provider, rule, outcome, latency, tokens) for `loopft report`: createRecorder from loopft/recorder. Queued, never awaited. Default none. */
+  recorder?: {recordRequest(request: ServedRequest): boolean}
 }
 
 export interface RouterEvents {
@@ -120,17 +123,35 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
     ready: () => refresher.firstRead,
     selectModel,
     async chat(clients, params, request = {}) {
+      const startedAt = performance.now()
       const selection = selectModel({...request, messages: params.messages})
+      const record = (served: Omit<ServedRequest, 'latencyMs'>, completion?: ChatCompletion) => options.recorder?.recordRequest({
+        ...served, latencyMs: performance.now() - startedAt, promptTokens: completion?.usage?.prompt_tokens, completionTokens: completion?.usage?.completion_tokens,
+      })
+      const served = {model: selection.model, provider: selection.provider, rule: selection.reason.rule}
+      let completion: ChatCompletion
       try {
-        return {...selection, completion: await clientFor(clients, selection.provider).chat.completions.create({...params, model: selection.model}), fallbackFrom: null}
+        completion = await clientFor(clients, selection.provider).chat.completions.create({...params, model: selection.model})
       } catch (error) {
         const isServedByLoopft = selection.reason.rule === 'promoted' || selection.reason.rule === 'canary'
         const to = fallback(selection.reason.configVersion)
-        if (!isServedByLoopft || !isModelGone(error) || (selection.model === to.model && selection.provider === to.provider)) throw error
+        if (!isServedByLoopft || !isModelGone(error) || (selection.model === to.model && selection.provider === to.provider)) {
+          record({...served, outcome: 'error', errorStatus: statusOf(error)})
+          throw error
+        }
         events.emit('fallback', {from: selection.model, to: to.model, fromProvider: selection.provider, toProvider: to.provider, error})
-        const completion = await clientFor(clients, to.provider).chat.completions.create({...params, model: to.model})
+        const retried = {model: to.model, provider: to.provider, rule: selection.reason.rule, fallbackFrom: selection.model}
+        try {
+          completion = await clientFor(clients, to.provider).chat.completions.create({...params, model: to.model})
+        } catch (retryError) {
+          record({...retried, outcome: 'error', errorStatus: statusOf(retryError)})
+          throw retryError
+        }
+        record({...retried, outcome: 'fallback'}, completion)
         return {...to, reason: {rule: 'default', configVersion: selection.reason.configVersion}, completion, fallbackFrom: selection.model}
       }
+      record({...served, outcome: 'ok'}, completion)
+      return {...selection, completion, fallbackFrom: null}
     },
     get serving() {
       return refresher.serving
@@ -143,7 +164,6 @@ export function createRouter(target: RouterTarget, options: RouterOptions = {}):
   }
 }
 
-/** 404 with code model_not_found, from the SDK's NotFoundError (duck-typed: the router does not load openai). */
 /** The client of `provider`: a single client serves every provider; a map must hold the one asked for. */
 function clientFor(clients: ChatClient | ChatClients, provider: string): ChatClient {
   if (typeof (clients as ChatClient).chat?.completions?.create === 'function') return clients as ChatClient
@@ -152,6 +172,13 @@ function clientFor(clients: ChatClient | ChatClients, provider: string): ChatCli
   return client
 }
 
+/** The HTTP status of an SDK error (duck-typed), null when there was no response. */
+function statusOf(error: unknown): number | null {
+  const status = (error as {status?: unknown} | null)?.status
+  return typeof status === 'number' ? status : null
+}
+
+/** 404 with code model_not_found, from the SDK's NotFoundError (duck-typed: the router does not load openai). */
 function isModelGone(error: unknown): boolean {
   const candidate = error as {status?: unknown; code?: unknown} | null
   return candidate?.status === 404 && candidate.code === 'model_not_found'
