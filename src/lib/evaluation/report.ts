@@ -1,10 +1,8 @@
-import fs from 'node:fs'
-import {createRequire} from 'node:module'
-import path from 'node:path'
 import type {EvaluationHistoryEntry} from './store.js'
 import type {EvaluationResult, ItemAnswers, Regression} from './evaluate.js'
 import {METRICS, type MetricName} from './gate.js'
 import {formatPoints, formatUsd} from '../format.js'
+import {chartJsBundle, escapeHtml as escape, htmlTable as table, scriptJson} from '../html-page.js'
 
 /**
  * One self-contained HTML page for an evaluation: inline CSS, and the history
@@ -92,12 +90,6 @@ th{background:#f3f5f8}code{background:#f3f5f8;padding:0 .2rem}.verdict{font-size
 .answers{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.answers h4{margin:.3rem 0;font-size:.85em;color:#4a5263}.answers p{white-space:pre-wrap}
 .chart{position:relative;height:320px}`
 
-/** Chart.js's self-contained UMD bundle, read from the installed package. */
-function chartJsBundle(): string {
-  const entry = createRequire(import.meta.url).resolve('chart.js')
-  return fs.readFileSync(path.join(path.dirname(entry), 'chart.umd.min.js'), 'utf8')
-}
-
 /**
  * Primary-metric differences of earlier evaluations as dots (green pass, red
  * fail) with their 95% intervals as floating bars, zero and each one's
@@ -118,7 +110,7 @@ function historyChart(history: EvaluationHistoryEntry[]): string {
 <script>${chartJsBundle()}</script>
 <script>
 (() => {
-  const data = ${JSON.stringify(data).replace(/</g, '\\u003c')};
+  const data = ${scriptJson(data)};
   const canvas = document.getElementById('history-chart');
   const chart = new Chart(canvas, {
     data: {
@@ -143,15 +135,6 @@ function historyChart(history: EvaluationHistoryEntry[]): string {
   canvas.dataset.ticks = chart.scales.y.ticks.map((tick) => tick.label).join(' ');
 })();
 </script>`
-}
-
-function table(head: string[], rows: string[][]): string {
-  const headRow = `<tr>${head.map((cell) => `<th>${escape(cell)}</th>`).join('')}</tr>`
-  return `<table>\n${headRow}\n${rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n')}\n</table>`
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
 }
 
 function round(value: number): number {
