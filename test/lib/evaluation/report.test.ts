@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import {loadConfig} from '../../../src/lib/config.js'
 import {evaluateCandidate, type EvaluationResult} from '../../../src/lib/evaluation/evaluate.js'
 import {readGoldSet} from '../../../src/lib/evaluation/gold-set.js'
+import {CHROMIUM, openInChromium} from '../../support/chromium.js'
 import {useTestDatabase} from '../../support/db.js'
 import {addFineTunedModel, goldAnswers} from '../../support/eval-standin.js'
 import {fairJudge} from '../../support/judge-behaviour.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 
-const CHROMIUM = process.env.LOOPFT_CHROMIUM ?? '/usr/bin/chromium'
 const GOLD_FILE = path.resolve('examples/gold.jsonl')
 const INJECTED = '<script>console.error("not escaped")</script>'
-
-/** Loads a file in headless Chromium; returns the DOM after load and every console line it logged. */
-async function openInChromium(file: string, profile: string): Promise<{dom: string; consoleLines: string[]}> {
-  const {stdout, stderr} = await promisify(execFile)(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0',
-    '--dump-dom', `file://${file}`,
-  ], {timeout: 60_000, maxBuffer: 16 * 1024 * 1024})
-  return {dom: stdout, consoleLines: stderr.split('\n').filter((line) => line.includes(':CONSOLE'))}
-}
 
 describe('eval-report', () => {
   const database = useTestDatabase()
