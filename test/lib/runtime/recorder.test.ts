@@ -100,4 +100,26 @@ describe('recorder', () => {
       await proxy.stop()
     }
   })
+
+  it('recordRequest() writes served requests in batches beside the messages, refuses one without model or outcome, and a statement trigger rolls them up per day', async () => {
+    await t.sql`truncate loopft_served_requests, loopft_served_daily`
+    const recorder = createRecorder({sql: t.sql}, {batchSize: 50, flushIntervalMs: 60_000})
+    const errors: unknown[] = []
+    recorder.on('error', ({error}) => errors.push(error))
+    const servedAt = (index: number) => new Date(Date.UTC(2026, 10, 1 + (index % 3), 12))
+    for (let index = 0; index < 120; index++) {
+      recorder.recordRequest({model: index % 2 ? 'gpt-4o' : 'gpt-4o-mini', provider: 'openai', rule: index % 2 ? 'vision' : 'default', outcome: 'ok', latencyMs: 100 + index, promptTokens: index, completionTokens: 1, servedAt: servedAt(index)})
+    }
+    const refused = recorder.recordRequest({model: '', provider: 'openai', rule: 'default', outcome: 'ok', latencyMs: 5})
+    recorder.record(message(1))
+    await recorder.close()
+    const expected = await t.sql<{day: string; model: string; requests: string; prompt: string; latency: string}[]>`
+      select to_char(served_at at time zone 'UTC', 'YYYY-MM-DD') as day, model, count(*) as requests, sum(prompt_tokens) as prompt, sum(latency_ms) as latency
+      from loopft_served_requests group by 1, 2 order by 1, 2`
+    const rolledUp = await t.sql<{day: string; model: string; requests: string; prompt: string; latency: string}[]>`
+      select to_char(day, 'YYYY-MM-DD') as day, model, sum(requests) as requests, sum(prompt_tokens) as prompt, sum(latency_ms_sum) as latency
+      from loopft_served_daily group by 1, 2 order by 1, 2`
+    assert.deepEqual([refused, errors.length, await count(), expected.reduce((sum, row) => sum + Number(row.requests), 0)], [false, 1, 1, 120])
+    assert.deepEqual(rolledUp, expected)
+  })
 })

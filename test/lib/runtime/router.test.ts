@@ -4,6 +4,7 @@ import {once} from 'node:events'
 import fs from 'node:fs/promises'
 import {createInterface} from 'node:readline'
 import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEvents} from '../../../src/router.js'
+import {createRecorder} from '../../../src/recorder.js'
 import {openDatabase} from '../../../src/lib/db/connection.js'
 import {migrate} from '../../../src/lib/db/migrate.js'
 import {selectFrom} from '../../../src/lib/runtime/selection.js'
@@ -225,6 +226,30 @@ describe('router', () => {
       assert.deepEqual([answered.completion.model, answered.reason.rule, answered.fallbackFrom], ['gpt-4.1-nano', 'retired', null])
       const pinned = await open({sql: t.sql}, {pollIntervalMs: 600_000, shutdownDates: listShutdownDates(), now: () => clock, env: {LOOPFT_TEXT_MODEL: 'gpt-4o', LOOPFT_DEFAULT_TEXT_MODEL: 'nebius:meta-llama/Meta-Llama-3.1-8B-Instruct'}})
       assert.deepEqual(pinned.selectModel({}), {model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', provider: 'nebius', reason: {rule: 'retired', configVersion: 1, retiredModel: 'gpt-4o'}})
+    })
+
+    it('with a recorder, chat() records every served request (ok, fallback, error) with its rule, tokens and latency, and the daily rollup follows', async () => {
+      await t.sql`truncate loopft_served_requests, loopft_served_daily`
+      const model = await passedModel(t.sql, openai.standin, 'rec')
+      await promoteModel(deps, {model, actor})
+      const recorder = createRecorder({sql: t.sql}, {flushIntervalMs: 60_000})
+      const router = await open({sql: t.sql}, {pollIntervalMs: 600_000, recorder})
+      const client = openai.client({maxRetries: 0})
+      const answered = await router.chat(client, {messages: [{role: 'user', content: 'hello'}]})
+      await client.models.delete(model)
+      await router.chat(client, {messages: [{role: 'user', content: 'still there?'}]})
+      const pinned = await open({sql: t.sql}, {pollIntervalMs: 600_000, recorder, env: {LOOPFT_TEXT_MODEL: 'ft:pinned-but-missing'}})
+      await assert.rejects(pinned.chat(client, {messages: [{role: 'user', content: 'hi'}]}), {status: 404})
+      await recorder.close()
+      const rows = await t.sql<{model: string; rule: string; outcome: string; fallback_from: string | null; error_status: number | null; prompt_tokens: number; latency_ms: number}[]>`
+        select model, rule, outcome, fallback_from, error_status, prompt_tokens, latency_ms from loopft_served_requests order by id`
+      assert.deepEqual(rows.map((row) => [row.model, row.rule, row.outcome, row.fallback_from, row.error_status]), [
+        [model, 'promoted', 'ok', null, null], ['gpt-4o-mini', 'promoted', 'fallback', model, null], ['ft:pinned-but-missing', 'override', 'error', null, 404],
+      ])
+      assert.equal(rows[0].prompt_tokens, answered.completion.usage?.prompt_tokens)
+      assert.ok(rows.every((row) => row.latency_ms >= 0))
+      const [rollup] = await t.sql<{requests: string; prompt_tokens: string}[]>`select sum(requests) as requests, sum(prompt_tokens) as prompt_tokens from loopft_served_daily`
+      assert.deepEqual([Number(rollup.requests), Number(rollup.prompt_tokens)], [3, rows.reduce((sum, row) => sum + row.prompt_tokens, 0)])
     })
 
     it('chat() does not hide a 404 for a model loopft did not choose', async () => {
