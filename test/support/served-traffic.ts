@@ -28,7 +28,7 @@ export async function insertServedTraffic(sql: Sql, options: {start: Date; end: 
       case when m = 15 then 'fallback' when m = 19 then 'error' else 'ok' end,
       case when m = 15 then ${promoted} end,
       case when m = 19 then 500 end,
-      case when m = 19 then 30 else 150 + (g * 7919 % 2500) + (m * 40) end,
+      case when m = 19 then 30 else 150 + (g::bigint * 7919 % 2500)::int + (m * 40) end,
       case when m = 19 then 0 else 200 + g % 900 end,
       case when m = 19 then 0 else 50 + g % 400 end
     from generate_series(1, ${options.rows}::int) as g, lateral (select g % 20 as m) as shares`
