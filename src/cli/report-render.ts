@@ -1,11 +1,11 @@
-import {renderFields, renderTable} from './render.js'
+import {renderFields, renderTable, renderTime} from './render.js'
 import type {Terminal} from './terminal.js'
 import {formatPercent, formatPoints, formatUsd} from '../lib/format.js'
 import type {MonthlyReport} from '../lib/report/index.js'
 import type {Sourced} from '../lib/report/sourced.js'
 
 /** The terminal summary of a monthly report: the success criteria first, then serving per model, evaluations and changes. */
-export function renderMonthlyReportSummary(terminal: Terminal, report: MonthlyReport): string {
+export function renderMonthlyReportSummary(terminal: Terminal, report: MonthlyReport, options: {wide?: boolean} = {}): string {
   const {serving, cost, quality, data} = report
   const either = <T>(source: Sourced<T>, show: (value: T) => string) => (source.value === null ? `— ${source.missing}` : show(source.value))
   const sections = [
@@ -25,15 +25,15 @@ export function renderMonthlyReportSummary(terminal: Terminal, report: MonthlyRe
   if (serving.value !== null) {
     sections.push(renderTable(terminal, ['model', 'provider', 'requests', 'errors', 'p50/p95/p99 ms', 'tokens in/out'], serving.value.models.map((model) => [
       model.model, model.provider, model.requests, model.errors, model.latencyMs === null ? '' : `${model.latencyMs.p50}/${model.latencyMs.p95}/${model.latencyMs.p99}`, `${model.promptTokens}/${model.completionTokens}`,
-    ])))
+    ]), {empty: 'no served requests', wide: options.wide}))
   }
   if (quality.evaluations.value !== null) {
     sections.push(renderTable(terminal, ['evaluation', 'candidate', 'verdict', 'primary', 'difference'], quality.evaluations.value.map((evaluation) => [
       `#${evaluation.id}`, evaluation.candidate, evaluation.verdict, evaluation.primaryMetric, formatPoints(evaluation.difference),
-    ])))
+    ]), {empty: 'no evaluation this month', wide: options.wide}))
   }
   if (report.changes.length > 0) {
-    sections.push(renderTable(terminal, ['when', 'action', 'to', 'who', 'why'], report.changes.map((change) => [change.at.slice(0, 16).replace('T', ' '), change.action, change.toModel, change.actor, change.reason])))
+    sections.push(renderTable(terminal, ['when', 'action', 'to', 'who', 'why'], report.changes.map((change) => [renderTime(terminal, change.at), change.action, change.toModel, change.actor, change.reason]), {empty: 'no changes this month', wide: options.wide}))
   }
   return sections.join('\n\n')
 }

@@ -16,6 +16,7 @@ export default class Report extends LoopftCommand {
     month: Flags.string({description: 'the UTC month to report (default: the last full month)', helpValue: 'YYYY-MM'}),
     out: Flags.string({description: 'also write the HTML page: a FILE.html, or a directory (loopft-report-YYYY-MM.html inside)', helpValue: 'FILE.html|DIR'}),
     'database-url': sharedFlags['database-url'],
+    wide: sharedFlags.wide,
   }
 
   async run(): Promise<MonthlyReport> {
@@ -23,7 +24,7 @@ export default class Report extends LoopftCommand {
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const {sql} = await this.openDatabase(config)
     const report = await reportMonth({sql, config}, {month: flags.month, out: flags.out})
-    this.log(renderMonthlyReportSummary(this.terminal, report))
+    this.log(renderMonthlyReportSummary(this.terminal, report, {wide: flags.wide}))
     return report
   }
 }
