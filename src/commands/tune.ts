@@ -11,7 +11,7 @@ import {formatUsd} from '../lib/format.js'
 
 export default class Tune extends LoopftCommand {
   static summary = 'Start a fine-tuning job on the recent exports (or a file): validated, priced, within budget, never twice for one dataset.'
-  static description = 'Before it uploads anything it checks the budget, that the provider answers this key and fine-tunes the base model, and (a warning only) the gold set evaluate will read; --dry-run shows these checks and spends nothing. Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET, and (exit 14) once the provider takes no new jobs for the base; warns when the fine-tune would be shut down within 60 days (catalog retirements). The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
+  static description = 'Before it uploads anything it checks the budget, that the provider answers this key and fine-tunes the base model, and (a warning only) the gold set evaluate will read; --dry-run shows these checks and spends nothing. Builds the dataset (the daily files of the exports whose window ended within --since, de-duplicated) or takes --file, validates it, counts its training tokens and prices them from the catalog. Refuses (exit 8) above --max-cost or LOOPFT_MONTHLY_BUDGET, (exit 22) with LOOPFT_REQUIRE_REVIEW unless loopft review passed the sample of the dataset, and (exit 14) once the provider takes no new jobs for the base; warns when the fine-tune would be shut down within 60 days (catalog retirements). The same dataset on the same base is not trained twice unless --force; an interrupted run resumes with the files it uploaded. Follow the job with: loopft watch-job --latest.'
   static examples = [
     '<%= config.bin %> tune --since 7d --max-cost 5',
     '<%= config.bin %> tune --file exports/datasets/train.jsonl --base gpt-4.1-mini-2025-04-14 --epochs 2 --dry-run',
@@ -48,6 +48,7 @@ export default class Tune extends LoopftCommand {
         {
           file: flags.file, sinceMs, baseModel: config.baseModel, epochs: flags.epochs, suffix: flags.suffix, maxCostUsd, validationSplit,
           monthlyBudgetUsd: config.monthlyBudgetUsd, dryRun: flags['dry-run'], force: flags.force, outDir: config.outDir, loopftVersion: this.config.version,
+          review: {required: config.requireReview, maxRejectionRate: config.reviewMaxRejection},
         },
       )
       progress.succeed(result.outcome === 'created' || result.outcome === 'reconciled' ? `job ${result.record?.jobId} started` : undefined)

@@ -25,6 +25,7 @@ export const EXIT = Object.freeze({
   SYSTEM_ERROR: 19,
   MODEL_RETIRED: 20,
   JUDGE_UNREADABLE: 21,
+  REVIEW_REQUIRED: 22,
   INTERRUPTED: 130,
 } as const)
 
@@ -53,6 +54,7 @@ export const EXIT_MEANINGS: Readonly<Record<ErrorCode, string>> = Object.freeze(
   SYSTEM_ERROR: 'the operating system failed: a file could not be written or verified, or crontab/systemctl failed',
   MODEL_RETIRED: 'the model is past its shutdown date in the catalog; nothing was changed',
   JUDGE_UNREADABLE: 'evaluate: more than 10% of the judge\'s verdicts could not be read; no verdict was recorded',
+  REVIEW_REQUIRED: 'tune/cycle with LOOPFT_REQUIRE_REVIEW: the dataset\'s sample is not reviewed, or too much of it was rejected; no job was started',
   INTERRUPTED: 'interrupted (Ctrl-C); work in flight was left resumable',
 })
 

@@ -11,7 +11,7 @@ import {PartWriter} from './part-writer.js'
 import type {QuarantinedExample} from './quarantine.js'
 import {clearQuarantined, RunQuarantine, type QuarantineSummary} from './quarantine-ledger.js'
 import {publishFiles, recoverInterruptedRuns} from './publish.js'
-import {ExampleSink} from './sink.js'
+import {ExampleSink, type SinkCounts} from './sink.js'
 import {addTally, emptyTally, type ProcessedBatch, type Tally} from './process.js'
 import {streamCopyBatches, streamCursorBatches, type SourceBatch} from './source.js'
 import {BATCHES_PER_WORKER, contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
@@ -125,7 +125,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
         daily_sha256 = ${written.daily.sha256[0] ?? null}, master_files = ${written.master.files.map((file) => file.final)},
         messages_read = ${tally.messagesRead}, conversations = ${tally.conversations},
         examples_written = ${sink.counts.written}, examples_duplicate = ${sink.counts.alreadyInMaster + sink.counts.duplicateInRun},
-        redactions = ${tx.json(tally.redactions)}, skipped = ${tx.json({...tally.skipped, ...(sink.counts.tooLarge > 0 ? {example_too_large: sink.counts.tooLarge} : {})})},
+        redactions = ${tx.json(tally.redactions)}, skipped = ${tx.json(skippedCounts(tally.skipped, sink.counts))},
         verify_findings = ${tally.verifyFindings},
         pending_files = ${tx.json([...written.daily.files, ...written.master.files] as never)}
       where id = ${runId}`
@@ -186,4 +186,9 @@ async function dailyFileBase(sql: TransactionSql | Sql, outDir: string, window: 
 
 function partName(base: string, part: number): string {
   return part === 1 ? `${base}.jsonl` : `${base}-${String(part).padStart(4, '0')}.jsonl`
+}
+
+/** The run's skipped counts: the processor's reasons, plus what the sink left out. */
+function skippedCounts(skipped: Record<string, number>, counts: SinkCounts): Record<string, number> {
+  return {...skipped, ...(counts.tooLarge > 0 ? {example_too_large: counts.tooLarge} : {}), ...(counts.rejected > 0 ? {rejected_in_review: counts.rejected} : {})}
 }

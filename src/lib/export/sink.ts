@@ -2,12 +2,15 @@ import {hash} from 'node:crypto'
 import type {TransactionSql} from 'postgres'
 import {PartWriter, type WrittenParts} from './part-writer.js'
 import type {ExampleLine} from './line-packer.js'
+import {loadRejectedLines} from '../review/rejections.js'
 
 export interface SinkCounts {
   written: number
   duplicateInRun: number
   alreadyInMaster: number
   tooLarge: number
+  /** Examples a reviewer rejected (loopft review): written nowhere. */
+  rejected: number
 }
 
 const BATCH_SIZE = 2000
@@ -21,7 +24,7 @@ const JSON_OID = 114
  * met again), so memory stays flat however many examples a run writes.
  */
 export class ExampleSink {
-  readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0}
+  readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0, rejected: 0}
   private batch: Array<{example: ExampleLine; utf8: Uint8Array; sha256: string}> = []
   // Lines longer than maxBytes are never stored, so they are remembered here; each is huge, so they are few.
   private readonly tooLarge = new Set<string>()
@@ -32,12 +35,13 @@ export class ExampleSink {
     private readonly daily: PartWriter,
     private readonly master: PartWriter,
     private readonly batchSize: number,
+    private readonly rejected: ReadonlySet<string>,
   ) {}
 
   /** `batchSize`: examples per round trip (smaller only in tests, to cross batch boundaries). */
   static async open(tx: TransactionSql, runId: number, daily: PartWriter, master: PartWriter, batchSize = BATCH_SIZE): Promise<ExampleSink> {
     await tx`create temp table if not exists loopft_export_seen (sha256 text collate "C" primary key) on commit drop`
-    return new ExampleSink(tx, runId, daily, master, batchSize)
+    return new ExampleSink(tx, runId, daily, master, batchSize, await loadRejectedLines(tx))
   }
 
   /** One training line: what it is, and its UTF-8 bytes (with the newline), which its sha256 is of. */
@@ -68,6 +72,10 @@ export class ExampleSink {
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []
     for (const {example, utf8, sha256} of batch) {
+      if (this.rejected.has(sha256)) {
+        this.counts.rejected += 1
+        continue
+      }
       const thisRun = known.get(sha256)
       const earlierRunsAgain = thisRun === false && !earlierFirstSeen.has(sha256)
       if (seenInBatch.has(sha256) || this.tooLarge.has(sha256) || thisRun === true || earlierRunsAgain) {

@@ -35,6 +35,7 @@ export function cycleSteps(input: CycleStepsInput): CycleSteps {
       const result = await startFineTune({db, provider: input.provider, catalog, onProgress: (text) => input.onProgress?.({type: 'line', step: 'tune', text})}, {
         sinceMs: input.sinceMs, baseModel: config.baseModel, epochs: 1, monthlyBudgetUsd: config.monthlyBudgetUsd,
         dryRun, force: false, outDir: config.outDir, loopftVersion: input.loopftVersion,
+        review: {required: config.requireReview, maxRejectionRate: config.reviewMaxRejection},
       })
       for (const warning of result.warnings) input.onProgress?.({type: 'line', step: 'tune', text: `warning: ${warning}`})
       return {outcome: result.outcome, reason: result.reason, jobId: result.record?.jobId ?? null, examples: result.dataset.examples, estimatedCostUsd: result.estimatedCostUsd}

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
+import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -44,6 +45,21 @@ export async function removeLines(sql: Sql, file: string, hashes: ReadonlySet<st
     await recordArchive(sql, file, located.path, await gzipSha256(located.path), bytes)
   }
   return scan
+}
+
+/** Counts (dryRun) or removes the lines of `hashes` in every export file the ledgers know: daily files and parts, master parts (archived too), tune's datasets. */
+export async function removeFromExportFiles(sql: Sql, hashes: ReadonlySet<string>, dryRun: boolean): Promise<FileScan[]> {
+  if (hashes.size === 0) return []
+  const runs = await sql<{out_dir: string; files: string[]}[]>`
+    select out_dir, array_remove(array[daily_file] || daily_files || master_files, null) as files from loopft_export_runs`
+  const listed = await sql<{file: string}[]>`select dataset_path as file from loopft_training_jobs`
+  const files = new Set([...runs.flatMap((run) => run.files.map((file) => path.resolve(run.out_dir, file))), ...listed.map((row) => path.resolve(row.file))])
+  const scans: FileScan[] = []
+  for (const file of [...files].sort()) {
+    const scan = await removeLines(sql, file, hashes, {dryRun})
+    if (scan !== undefined) scans.push(scan)
+  }
+  return scans
 }
 
 async function* keptLines(lines: AsyncIterable<string>, hashes: ReadonlySet<string>): AsyncGenerator<string> {

@@ -1,8 +1,7 @@
-import path from 'node:path'
 import type {Database, Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {toLoopftError} from '../error-translation.js'
-import {removeLines, type FileScan} from './forget-files.js'
+import {removeFromExportFiles, type FileScan} from './forget-files.js'
 import {withRunLock} from '../db/run-locks.js'
 import {deleteApiFile, type ApiCleaner} from './provider-cleanup.js'
 import {tombstoneHash} from '../ingest/tombstones.js'
@@ -60,7 +59,7 @@ export async function forgetUser(deps: ForgetDeps, userId: string, options: {dry
     // @>, not = any(): only containment can use the GIN index on user_ids.
     const examples = await sql<{sha256: string; export_run_id: string}[]>`select sha256, export_run_id from loopft_examples where user_ids @> array[${userId}]::text[]`
     const hashes = new Set(examples.map((row) => row.sha256))
-    const files = await scanFiles(sql, hashes, options.dryRun)
+    const files = await removeFromExportFiles(sql, hashes, options.dryRun)
     const touched = new Set(files.filter((scan) => scan.linesRemoved > 0).map((scan) => scan.file))
     const jobs = await affectedJobs(sql, [...new Set(examples.map((row) => Number(row.export_run_id)))], [...touched])
     const receipt: ForgetReceipt = {
@@ -116,21 +115,6 @@ export function forgetFailure(receipt: ForgetReceipt): LoopftError | undefined {
     suggestion: 'run the same forget again to retry; the tombstone already blocks import and export',
     result: receipt,
   })
-}
-
-/** Every export file the ledgers know: daily files and parts, master parts, tune's datasets. */
-async function scanFiles(sql: Sql, hashes: ReadonlySet<string>, dryRun: boolean): Promise<FileScan[]> {
-  if (hashes.size === 0) return []
-  const runs = await sql<{out_dir: string; files: string[]}[]>`
-    select out_dir, array_remove(array[daily_file] || daily_files || master_files, null) as files from loopft_export_runs`
-  const listed = await sql<{file: string}[]>`select dataset_path as file from loopft_training_jobs`
-  const files = new Set([...runs.flatMap((run) => run.files.map((file) => path.resolve(run.out_dir, file))), ...listed.map((row) => path.resolve(row.file))])
-  const scans: FileScan[] = []
-  for (const file of [...files].sort()) {
-    const scan = await removeLines(sql, file, hashes, {dryRun})
-    if (scan !== undefined) scans.push(scan)
-  }
-  return scans
 }
 
 /** Training jobs fed by the user's export runs or by a file that held their examples: their uploads and models. */

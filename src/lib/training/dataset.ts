@@ -6,6 +6,8 @@ import type {Tokenizer} from './model-catalog.js'
 import type {Sql} from '../db/connection.js'
 import {LoopftError} from '../errors.js'
 import {writeFileAtomic} from '../files.js'
+import {lineHash} from '../export/line-filter.js'
+import {loadRejectedLines} from '../review/rejections.js'
 
 export const MIN_TRAINING_EXAMPLES = 10
 
@@ -161,35 +163,70 @@ export interface ExportedDataset {
   exportRunIds: number[]
   sourceFiles: string[]
   duplicates: number
+  /** Lines a reviewer rejected (loopft review) that were still in a file: left out. */
+  rejected: number
+}
+
+/** A succeeded export run and its daily files (numbered parts included), resolved. */
+export interface ExportRunFiles {
+  id: number
+  files: string[]
 }
 
 /**
  * Concatenates the daily files of succeeded export runs whose window ended in
- * (since, until], oldest first, dropping repeated lines.
+ * (since, until], oldest first, dropping repeated and rejected lines.
  */
 export async function collectExportedDataset(sql: Sql, window: {since: Date; until: Date}): Promise<ExportedDataset> {
+  return collectRunsDataset(sql, await exportRunsInWindow(sql, window))
+}
+
+/** The succeeded export runs whose window ended in (since, until], oldest first: what tune collects. */
+export async function exportRunsInWindow(sql: Sql, window: {since: Date; until: Date}): Promise<ExportRunFiles[]> {
   // to_jsonb: daily_files (numbered parts) is read when the export schema has it.
-  const runs = await sql<{id: string; run: {out_dir: string; daily_file: string | null; daily_files?: string[]}}[]>`
+  const runs = await sql<RunRow[]>`
     select id, to_jsonb(r) as run from loopft_export_runs r
     where status = 'succeeded' and window_end > ${window.since} and window_end <= ${window.until}
     order by window_end, id`
+  return runs.map(toRunFiles)
+}
+
+/** The named export runs (succeeded ones only), oldest first. */
+export async function exportRunsById(sql: Sql, ids: readonly number[]): Promise<ExportRunFiles[]> {
+  const runs = await sql<RunRow[]>`
+    select id, to_jsonb(r) as run from loopft_export_runs r
+    where status = 'succeeded' and id = any(${ids as number[]}::bigint[])
+    order by window_end, id`
+  return runs.map(toRunFiles)
+}
+
+/** The lines of the runs' daily files, in order, once each, without the lines a reviewer rejected. */
+export async function collectRunsDataset(sql: Sql, runs: readonly ExportRunFiles[]): Promise<ExportedDataset> {
+  const rejectedLines = await loadRejectedLines(sql)
   const seen = new Set<string>()
   const kept: string[] = []
-  const sourceFiles: string[] = []
   let duplicates = 0
-  for (const {run} of runs) {
-    const files = run.daily_files !== undefined && run.daily_files.length > 0 ? run.daily_files : run.daily_file === null ? [] : [run.daily_file]
-    for (const file of files.map((name) => path.resolve(run.out_dir, name))) {
-      sourceFiles.push(file)
-      for (const line of splitLines(await readExportFile(file))) {
-        const key = sha256(line)
-        if (seen.has(key)) duplicates += 1
-        else kept.push(line)
-        seen.add(key)
-      }
+  let rejected = 0
+  for (const file of runs.flatMap((run) => run.files)) {
+    for (const line of splitLines(await readExportFile(file))) {
+      const key = lineHash(line)
+      if (seen.has(key)) duplicates += 1
+      else if (rejectedLines.has(key)) rejected += 1
+      else kept.push(line)
+      seen.add(key)
     }
   }
-  return {content: Buffer.from(kept.map((line) => `${line}\n`).join('')), exportRunIds: runs.map((row) => Number(row.id)), sourceFiles, duplicates}
+  return {content: Buffer.from(kept.map((line) => `${line}\n`).join('')), exportRunIds: runs.map((run) => run.id), sourceFiles: runs.flatMap((run) => run.files), duplicates, rejected}
+}
+
+interface RunRow {
+  id: string
+  run: {out_dir: string; daily_file: string | null; daily_files?: string[]}
+}
+
+function toRunFiles({id, run}: RunRow): ExportRunFiles {
+  const files = run.daily_files !== undefined && run.daily_files.length > 0 ? run.daily_files : run.daily_file === null ? [] : [run.daily_file]
+  return {id: Number(id), files: files.map((name) => path.resolve(run.out_dir, name))}
 }
 
 async function readExportFile(file: string): Promise<string> {

@@ -12,6 +12,7 @@ import {prepareDataset, type PreparedData} from './prepare.js'
 import {isTransient, type TrainingJob, type TrainingProvider, type UploadedFile} from './provider.js'
 import {formatUsd} from '../format.js'
 import type {PreflightCheck} from '../operations/preflight.js'
+import {assertReviewed, type ReviewRequirement} from '../review/gate.js'
 
 export interface TuneDeps {
   db: Database
@@ -42,6 +43,8 @@ export interface TuneOptions {
   force: boolean
   outDir: string
   loopftVersion: string
+  /** LOOPFT_REQUIRE_REVIEW: no job starts on a dataset whose sample loopft review has not passed. */
+  review?: ReviewRequirement
 }
 
 export interface TuneResult {
@@ -124,6 +127,7 @@ export async function startFineTune(deps: TuneDeps, options: TuneOptions): Promi
     const decided = await decide()
     const {plan, budget, suffix, previous} = decided
     if (plan.skip !== undefined) return {...base, outcome: 'skipped', reason: plan.skip, suffix, budget, record: previous ?? null, checks: []}
+    if (options.review !== undefined) await assertReviewed(deps.db.sql, data.exportRunIds, options.review)
     const checks = await checkFirst(decided)
     const datasetPath = options.file === undefined ? await writeDataset(options.outDir, data.content, path.basename(data.path)) : data.path
     const intent = {

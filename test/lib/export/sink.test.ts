@@ -42,7 +42,7 @@ describeOnBothBackends('export/sink', (backend) => {
     const first = await sinkRun(1, ['a', 'b', 'c', 'a', 'd', 'b'])
     assert.deepEqual(first.daily, ['a', 'b', 'c', 'd'])
     assert.deepEqual(first.master, ['a', 'b', 'c', 'd'])
-    assert.deepEqual(first.counts, {written: 4, duplicateInRun: 2, alreadyInMaster: 0, tooLarge: 0})
+    assert.deepEqual(first.counts, {written: 4, duplicateInRun: 2, alreadyInMaster: 0, tooLarge: 0, rejected: 0})
     const lineage = await backend.db.sql<{sha256: string}[]>`select sha256 from loopft_examples order by sha256`
     const hashes = ['a', 'b', 'c', 'd'].map((text) => createHash('sha256').update(`${text}\n`).digest('hex')).sort()
     assert.deepEqual(lineage.map((row) => row.sha256), hashes, 'lineage is keyed by the sha256 of each line with its newline')
@@ -50,6 +50,6 @@ describeOnBothBackends('export/sink', (backend) => {
     const second = await sinkRun(2, ['a', 'e', 'c', 'x', 'a', 'e', 'c'])
     assert.deepEqual(second.daily, ['a', 'e', 'c', 'x'])
     assert.deepEqual(second.master, ['e', 'x'])
-    assert.deepEqual(second.counts, {written: 4, duplicateInRun: 3, alreadyInMaster: 2, tooLarge: 0})
+    assert.deepEqual(second.counts, {written: 4, duplicateInRun: 3, alreadyInMaster: 2, tooLarge: 0, rejected: 0})
   })
 })
