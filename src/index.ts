@@ -15,6 +15,8 @@ export {importConversations, type ImportOptions, type ImportResult} from './lib/
 export {exportConversations, type ExportOptions, type ExportResult} from './lib/export/index.js'
 export {runConfiguredExport} from './lib/export/daily.js'
 export {reviewQuarantine, readQuarantineRate, type QuarantineReview, type QuarantineRate} from './lib/export/quarantine-ledger.js'
+export {openReview, decideExample, finishReview, applyReviewDecisions, type ReviewResult, type ReviewExample} from './lib/review/review.js'
+export {assertReviewed, type ReviewRequirement} from './lib/review/gate.js'
 export {countExampleTokens} from './lib/training/token-count.js'
 
 export {getModelInfo, trainingCost, inferenceCost, PROVIDER_CUTOFFS} from './lib/training/model-catalog.js'

@@ -13,24 +13,22 @@ export type Decide = (example: ReviewExample, decision: Decision, reason?: strin
  * approve, reject (then a reason), skip or quit. Each decision is recorded by
  * `decide` before the next example shows, so quitting at any point loses
  * nothing and the next session resumes at the first undecided example.
- * Returns how the session ended.
  */
-export async function reviewOnTerminal(result: ReviewResult, terminal: Terminal, decide: Decide): Promise<'done' | 'quit'> {
+export async function reviewOnTerminal(result: ReviewResult, terminal: Terminal, decide: Decide): Promise<void> {
   const progress: ReviewProgress = {...result.progress}
   for (const example of result.examples.filter((entry) => entry.decision === null && entry.messages !== null)) {
     process.stdout.write(`${CLEAR_SCREEN}${renderReviewScreen(example, progress, terminal)}\n`)
     const key = await readKey(['a', 'r', 's', 'q'], 'q')
-    if (key === 'q') return 'quit'
+    if (key === 'q') return
     if (key === 's') continue
     const reason = key === 'r' ? await askReason() : undefined
-    if (key === 'r' && reason === undefined) return 'quit'
+    if (key === 'r' && reason === undefined) return
     await decide(example, key === 'a' ? 'approve' : 'reject', reason)
     if (key === 'a') progress.approved += 1
     else progress.rejected += 1
     progress.pending -= 1
     progress.rejectionRate = progress.rejected / (progress.approved + progress.rejected)
   }
-  return 'done'
 }
 
 /** The rejection's reason; undefined when the reviewer pressed Ctrl-C instead. */

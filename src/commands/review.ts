@@ -26,7 +26,7 @@ export default class Review extends LoopftCommand {
 
   async run(): Promise<ReviewResult> {
     const {flags} = await this.parse(Review)
-    const selector: DatasetSelector = flags.dataset === undefined ? flags.run === undefined ? {sinceMs: this.duration('since', flags.since), now: new Date()} : {runId: flags.run} : {datasetId: flags.dataset}
+    const selector = this.selector(flags)
     const config = this.loadConfig({databaseUrl: flags['database-url']})
     const deps = {db: await this.openDatabase(config), actor: config.actor}
     if (flags.decisions !== undefined) {
@@ -43,5 +43,11 @@ export default class Review extends LoopftCommand {
     const finished = await finishReview(deps, opened.dataset.id)
     this.log(`\n${renderReview(finished, this.terminal, {listExamples: false})}`)
     return finished
+  }
+
+  private selector(flags: {dataset?: string; run?: number; since: string}): DatasetSelector {
+    if (flags.dataset !== undefined) return {datasetId: flags.dataset}
+    if (flags.run !== undefined) return {runId: flags.run}
+    return {sinceMs: this.duration('since', flags.since), now: new Date()}
   }
 }

@@ -1,11 +1,12 @@
 import type {Database} from '../db/connection.js'
+import {LoopftError} from '../errors.js'
 import type {TrainingMessage} from '../export/examples.js'
 import {lineHash} from '../export/line-filter.js'
 import {collectRunsDataset, exportRunsById} from '../training/dataset.js'
 import {progressOf, readSample, recordDecisions, type DecisionInput, type ReviewProgress, type SampleEntry} from './decisions.js'
 import {readDecisionsFile} from './decisions-file.js'
 import {purgeRejected, type PurgeReport} from './purge.js'
-import {openReviewDataset, type DatasetSelector, type ReviewDataset} from './sample.js'
+import {openReviewDataset, readReviewDataset, type DatasetSelector, type ReviewDataset} from './sample.js'
 
 export interface ReviewDeps {
   db: Database
@@ -52,7 +53,8 @@ export async function decideExample(deps: ReviewDeps, datasetId: string, input: 
 
 /** Ends a session: removes the rejected lines from every export file and reports where the review stands. */
 export async function finishReview(deps: ReviewDeps, datasetId: string): Promise<ReviewResult> {
-  const dataset = await openReviewDataset(deps.db.sql, {datasetId}, {size: 0, actor: deps.actor})
+  const dataset = await readReviewDataset(deps.db.sql, datasetId)
+  if (dataset === undefined) throw new LoopftError('NOT_FOUND', `no review of dataset ${datasetId}`)
   return readReview(deps, dataset, await purgeRejected(deps.db), null)
 }
 
