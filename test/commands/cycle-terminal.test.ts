@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
+import {hasTmux, tmuxTerminal} from '../support/tmux.js'
 import {useTestDatabase} from '../support/db.js'
 import {useOpenAIStandin} from '../support/openai.js'
 
@@ -8,30 +8,7 @@ const SOCKET = `loopft-pty-${process.pid}`
 const SESSION = 'cycle'
 const SPINNER_FRAMES = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'})
-}
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The screen as a person sees it, polled until `until` matches it. */
-async function screenWhen(until: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  let screen = ''
-  while (Date.now() < deadline) {
-    screen = tmux('capture-pane', '-p', '-t', SESSION)
-    if (until.test(screen)) return screen
-    await sleep(200)
-  }
-  throw new Error(`the screen never matched ${until}:\n${screen}`)
-}
+const {tmux, screenWhen} = tmuxTerminal(SOCKET, SESSION)
 
 /** `loopft cycle` on a real pseudo-terminal (tmux): what a person sees around the confirmation. */
 describe('loopft cycle on a terminal', () => {

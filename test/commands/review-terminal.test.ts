@@ -1,39 +1,15 @@
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
+import {hasTmux, tmuxTerminal} from '../support/tmux.js'
 import {useTestDatabase} from '../support/db.js'
 import {runLoopft} from '../support/run-cli.js'
 
 const SOCKET = `loopft-review-pty-${process.pid}`
 const SESSION = 'review'
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'})
-}
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], {stdio: 'ignore'})
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** The screen as a person sees it (with -e, its colours as escape codes), polled until `until` matches it. */
-async function screenWhen(until: RegExp, options: {escapes?: boolean} = {}, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  let screen = ''
-  while (Date.now() < deadline) {
-    screen = tmux('capture-pane', '-p', ...(options.escapes === true ? ['-e'] : []), '-t', SESSION)
-    if (until.test(screen)) return screen
-    await sleep(200)
-  }
-  throw new Error(`the screen never matched ${until}:\n${screen}`)
-}
+const {tmux, screenWhen} = tmuxTerminal(SOCKET, SESSION)
 
 /** `loopft review` on a real pseudo-terminal (tmux): one example at a time, keys, a reason, resuming where it stopped. */
 describe('loopft review on a terminal', () => {
