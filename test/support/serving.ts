@@ -1,4 +1,5 @@
 import type {Sql} from '../../src/lib/db/connection.js'
+import type {Router, RouterEvents} from '../../src/lib/runtime/router.js'
 import {recordEvaluation, registerCandidate, type EvaluationSummary} from '../../src/lib/serving/registry.js'
 import type {Standin} from './openai-standin/index.js'
 
@@ -31,3 +32,13 @@ export async function passedModel(sql: Sql, standin: Standin, id: string, provid
 export async function clearServing(sql: Sql): Promise<void> {
   await sql`truncate loopft_config, loopft_promotions, loopft_models`
 }
+
+/** Resolves with the router's next `event` whose payload matches (a hot swap, an error…). */
+export const nextRouterEvent = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean = () => true) =>
+  new Promise<RouterEvents[E]>((resolve) => {
+    const off = router.on(event, (payload) => {
+      if (!matches(payload)) return
+      off()
+      resolve(payload)
+    })
+  })

@@ -6,7 +6,7 @@ import {loadConfig} from '../../../src/lib/config.js'
 import {readGoldSet, type GoldItem} from '../../../src/lib/evaluation/gold-set.js'
 import {cycleSteps} from '../../../src/lib/operations/cycle-steps.js'
 import {runCycle, type CycleSteps} from '../../../src/lib/operations/cycle.js'
-import {createRouter, type Router, type RouterEvents} from '../../../src/lib/runtime/router.js'
+import {createRouter} from '../../../src/lib/runtime/router.js'
 import {readServingConfig} from '../../../src/lib/runtime/serving-row.js'
 import {listRunningDeployments} from '../../../src/lib/serving/deploy.js'
 import {rollbackModel} from '../../../src/lib/serving/promote.js'
@@ -21,19 +21,11 @@ import {fairJudge} from '../../support/judge-behaviour.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 import {useNebiusStandin} from '../../support/providers.js'
 import {addExportRun, dataset} from '../training/fixtures.js'
+import {nextRouterEvent} from '../../support/serving.js'
 
 const GOLD_FILE = path.resolve('examples/gold.jsonl')
 const WEEK = 7 * 86_400_000
 const DAY = 86_400_000
-
-const next = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean) =>
-  new Promise<RouterEvents[E]>((resolve) => {
-    const off = router.on(event, (payload) => {
-      if (!matches(payload)) return
-      off()
-      resolve(payload)
-    })
-  })
 
 describe('migration: an OpenAI fine-tune serves, a week later a Nebius cycle replaces it, the router follows without a restart', () => {
   const database = useTestDatabase()
@@ -81,7 +73,7 @@ describe('migration: an OpenAI fine-tune serves, a week later a Nebius cycle rep
       await addExportRun(database.sql, outDir, {windowEnd: new Date(Date.now() - 6 * DAY), content: dataset(12)})
       const onOpenAI = steps(createOpenAIProvider(openai.client(), {filePollMs: 1, name: 'openai'}), 'gpt-4o-mini-2024-07-18',
         (candidate) => openai.standin.setChatBehaviour(candidate, goldAnswers(gold, (line) => line % 4 !== 0)))
-      const firstSwap = next(router, 'swap', ({to}) => to.model !== null)
+      const firstSwap = nextRouterEvent(router, 'swap', ({to}) => to.model !== null)
       const week1 = await runCycle({db: database.db, steps: onOpenAI, autoPromote: true, sinceMs: WEEK}, {dryRun: false})
       assert.deepEqual([week1.outcome, week1.error], ['promoted', null])
       const openaiModel = week1.candidate!
@@ -92,7 +84,7 @@ describe('migration: an OpenAI fine-tune serves, a week later a Nebius cycle rep
       const nebiusClient = nebius.client({maxRetries: 2})
       const onNebius = steps(createOpenAIProvider(nebiusClient, {filePollMs: 1, name: 'nebius', carriesMetadata: false, deployer: nebiusCustomModels(nebiusClient)}),
         'meta-llama/Meta-Llama-3.1-8B-Instruct', (candidate) => nebius.standin.setChatBehaviour(candidate, goldAnswers(gold, () => true)))
-      const secondSwap = next(router, 'swap', ({to}) => to.provider === 'nebius')
+      const secondSwap = nextRouterEvent(router, 'swap', ({to}) => to.provider === 'nebius')
       const week2 = await runCycle({db: database.db, steps: onNebius, autoPromote: true, sinceMs: WEEK}, {dryRun: false})
       assert.deepEqual([week2.outcome, week2.error], ['promoted', null])
       const nebiusModel = week2.candidate!
@@ -109,7 +101,7 @@ describe('migration: an OpenAI fine-tune serves, a week later a Nebius cycle rep
 
       // Rollback returns to the OpenAI fine-tune, served by OpenAI again.
       const config = loadConfig({outDir}, env())
-      const backSwap = next(router, 'swap', ({to}) => to.model === openaiModel)
+      const backSwap = nextRouterEvent(router, 'swap', ({to}) => to.model === openaiModel)
       const change = await rollbackModel({sql: database.sql, openai: openai.client(), clientFor: (provider) => createChatClient(config, provider), textModel: 'gpt-4o-mini'}, {actor: 'migration-test'})
       assert.deepEqual([change.outcome, change.to], ['changed', openaiModel])
       await backSwap

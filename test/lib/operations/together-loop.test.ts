@@ -6,7 +6,7 @@ import {loadConfig} from '../../../src/lib/config.js'
 import {readGoldSet, type GoldItem} from '../../../src/lib/evaluation/gold-set.js'
 import {cycleSteps} from '../../../src/lib/operations/cycle-steps.js'
 import {runCycle} from '../../../src/lib/operations/cycle.js'
-import {createRouter, type Router, type RouterEvents} from '../../../src/lib/runtime/router.js'
+import {createRouter} from '../../../src/lib/runtime/router.js'
 import {readServingConfig} from '../../../src/lib/runtime/serving-row.js'
 import {listRunningDeployments} from '../../../src/lib/serving/deploy.js'
 import {rollbackModel} from '../../../src/lib/serving/promote.js'
@@ -19,20 +19,12 @@ import {fairJudge} from '../../support/judge-behaviour.js'
 import {useTogetherStandin} from '../../support/providers.js'
 import {HARDWARE} from '../../support/together-standin.js'
 import {addExportRun, dataset} from '../training/fixtures.js'
+import {nextRouterEvent} from '../../support/serving.js'
 
 const GOLD_FILE = path.resolve('examples/gold.jsonl')
 const WEEK = 7 * 86_400_000
 const BASELINE = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo'
 const JUDGE = 'meta-llama/Llama-3.3-70B-Instruct-Turbo'
-
-const next = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean) =>
-  new Promise<RouterEvents[E]>((resolve) => {
-    const off = router.on(event, (payload) => {
-      if (!matches(payload)) return
-      off()
-      resolve(payload)
-    })
-  })
 
 describe('the whole loop on Together alone: no OpenAI key, a dedicated endpoint that bills per minute', () => {
   const database = useTestDatabase()
@@ -70,7 +62,7 @@ describe('the whole loop on Together alone: no OpenAI key, a dedicated endpoint 
       await router.ready()
       await addExportRun(database.sql, outDir, {windowEnd: new Date(Date.now() - 3_600_000), content: dataset(12)})
       // The fine-tune answers every gold item right once its endpoint runs (the stand-in keys behaviours by the job's output model).
-      const swap = next(router, 'swap', ({to}) => to.provider === 'together' && to.model !== null)
+      const swap = nextRouterEvent(router, 'swap', ({to}) => to.provider === 'together' && to.model !== null)
       const real = steps()
       const summary = await runCycle({db: database.db, steps: {...real, evaluate: async (candidate) => {
         const [deployed] = together.standin.endpoints.values()
@@ -97,7 +89,7 @@ describe('the whole loop on Together alone: no OpenAI key, a dedicated endpoint 
       assert.deepEqual([served.provider, served.model, served.completion.model, served.reason.rule], ['together', candidate, candidate, 'promoted'])
 
       // Rollback: nothing served before, so the default text model, at Together, serves again.
-      const back = next(router, 'swap', ({to}) => to.model === null)
+      const back = nextRouterEvent(router, 'swap', ({to}) => to.model === null)
       const change = await rollbackModel({sql: database.sql, clientFor: (provider) => createChatClient(config(), provider), textModel: config().textModel.model}, {actor: 'together-loop-test'})
       assert.deepEqual([change.outcome, change.to], ['changed', BASELINE])
       await back

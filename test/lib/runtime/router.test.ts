@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process'
 import {once} from 'node:events'
 import fs from 'node:fs/promises'
 import {createInterface} from 'node:readline'
-import {canaryBucket, createRouter, isVisionRequest, type Router, type RouterEvents} from '../../../src/router.js'
+import {canaryBucket, createRouter, isVisionRequest, type Router} from '../../../src/router.js'
 import {createRecorder} from '../../../src/recorder.js'
 import {openDatabase} from '../../../src/lib/db/connection.js'
 import {migrate} from '../../../src/lib/db/migrate.js'
@@ -13,23 +13,13 @@ import {listShutdownDates} from '../../../src/lib/training/model-catalog.js'
 import {promoteModel, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
 import {TEST_DATABASE_URL, useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
-import {clearServing, passedModel} from '../../support/serving.js'
+import {clearServing, passedModel, nextRouterEvent} from '../../support/serving.js'
 import {newEmbeddedHome} from '../../support/pglite-home.js'
 import {startTcpProxy} from '../../support/tcp-proxy.js'
 
 const defaults = {textModel: {provider: 'openai', model: 'gpt-4o-mini'}, visionModel: {provider: 'openai', model: 'gpt-4o'}, override: null}
 const image = {role: 'user', content: [{type: 'text', text: 'what is this?'}, {type: 'image_url', image_url: {url: 'https://example.com/a.png'}}]}
 const actor = 'tester@ci'
-
-/** Resolves with the next payload of a router event. */
-const next = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean = () => true) =>
-  new Promise<RouterEvents[E]>((resolve) => {
-    const off = router.on(event, (payload) => {
-      if (!matches(payload)) return
-      off()
-      resolve(payload)
-    })
-  })
 
 describe('router', () => {
   describe('selection rules (pure)', () => {
@@ -117,7 +107,7 @@ describe('router', () => {
       await promoteModel(deps, {model: first, actor})
       const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
       assert.deepEqual(router.selectModel({}), {model: first, provider: 'openai', reason: {rule: 'promoted', configVersion: 1}})
-      const swapped = next(router, 'swap')
+      const swapped = nextRouterEvent(router, 'swap')
       await promoteModel(deps, {model: second, actor})
       const {from, to} = await swapped
       assert.deepEqual([from.model, to.model, router.selectModel({}).model], [first, second, second])
@@ -126,7 +116,7 @@ describe('router', () => {
     it('without LISTEN (the embedded database) the TTL poll picks the change up', async () => {
       const model = await passedModel(t.sql, openai.standin, 'poll')
       const router = await open({sql: t.sql}, {listen: false, pollIntervalMs: 50})
-      const swapped = next(router, 'swap')
+      const swapped = nextRouterEvent(router, 'swap')
       await promoteModel(deps, {model, actor})
       assert.equal((await swapped).to.model, model)
     })
@@ -165,15 +155,15 @@ describe('router', () => {
       try {
         const router = await open({databaseUrl: proxy.urlFor(t.url)}, {pollIntervalMs: 100})
         assert.equal(router.selectModel({}).model, first)
-        const failed = next(router, 'error')
+        const failed = nextRouterEvent(router, 'error')
         await proxy.stop()
         await failed
         await promoteModel(deps, {model: second, actor})
         assert.deepEqual(router.selectModel({}), {model: first, provider: 'openai', reason: {rule: 'promoted', configVersion: 1}})
-        const recovered = next(router, 'swap')
+        const recovered = nextRouterEvent(router, 'swap')
         await proxy.start()
         assert.equal((await recovered).to.model, second)
-        const swapped = next(router, 'swap')
+        const swapped = nextRouterEvent(router, 'swap')
         await promoteModel(deps, {model: third, actor})
         assert.deepEqual([(await swapped).to.model, router.selectModel({}).model], [third, third])
       } finally {
@@ -189,7 +179,7 @@ describe('router', () => {
       try {
         const router = await open({databaseUrl: proxy.urlFor(t.url)}, {pollIntervalMs: 100})
         assert.deepEqual(router.selectModel({}), {model: 'gpt-4o-mini', provider: 'openai', reason: {rule: 'default', configVersion: 0}})
-        const recovered = next(router, 'swap')
+        const recovered = nextRouterEvent(router, 'swap')
         await proxy.start()
         assert.equal((await recovered).to.model, model)
       } finally {
@@ -207,7 +197,7 @@ describe('router', () => {
       assert.deepEqual([served.completion.model, served.reason.rule, served.fallbackFrom, vision.completion.model], [model, 'promoted', null, 'gpt-4o'])
 
       await client.models.delete(model)
-      const fallback = next(router, 'fallback')
+      const fallback = nextRouterEvent(router, 'fallback')
       const rescued = await router.chat(client, {messages: [{role: 'user', content: 'still there?'}]})
       const event = await fallback
       assert.deepEqual([rescued.completion.model, rescued.model, rescued.fallbackFrom, event.from, event.to], ['gpt-4o-mini', 'gpt-4o-mini', model, model, 'gpt-4o-mini'])
@@ -261,7 +251,7 @@ describe('router', () => {
       const model = await passedModel(t.sql, openai.standin, 'rbk')
       await promoteModel(deps, {model, actor})
       const router = await open({sql: t.sql}, {pollIntervalMs: 600_000})
-      const swapped = next(router, 'swap')
+      const swapped = nextRouterEvent(router, 'swap')
       await rollbackModel(deps, {actor})
       assert.deepEqual([(await swapped).to, router.selectModel({}).reason.rule], [{model: null, canary: null, version: 2}, 'default'])
     })
@@ -278,7 +268,7 @@ describe('router', () => {
         await migrate(db.sql)
         const router = createRouter({sql: db.sql}, {listen: false, pollIntervalMs: 50})
         await router.ready()
-        const swapped = next(router, 'swap')
+        const swapped = nextRouterEvent(router, 'swap')
         await promoteModel({sql: db.sql, openai: openai.client(), textModel: 'gpt-4o-mini'}, {model: 'gpt-4.1-mini', force: true, reason: 'embedded', actor})
         assert.deepEqual([(await swapped).to.model, router.selectModel({}).reason], ['gpt-4.1-mini', {rule: 'promoted', configVersion: 1}])
         await router.close()

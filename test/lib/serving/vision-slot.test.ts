@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {loadConfig} from '../../../src/lib/config.js'
-import {createRouter, type Router, type RouterEvents} from '../../../src/lib/runtime/router.js'
+import {createRouter} from '../../../src/lib/runtime/router.js'
 import {readServingConfig} from '../../../src/lib/runtime/serving-row.js'
 import {protectedModels} from '../../../src/lib/serving/model-protections.js'
 import {promoteModel, readHistory, rollbackModel, type ServingDeps} from '../../../src/lib/serving/promote.js'
@@ -8,20 +8,11 @@ import {createChatClient} from '../../../src/lib/training/providers.js'
 import {useTestDatabase} from '../../support/db.js'
 import {useOpenAIStandin} from '../../support/openai.js'
 import {useNebiusStandin} from '../../support/providers.js'
-import {clearServing, passedModel} from '../../support/serving.js'
+import {clearServing, passedModel, nextRouterEvent} from '../../support/serving.js'
 
 const actor = 'tester@ci'
 const QWEN_VL = 'Qwen/Qwen2.5-VL-72B-Instruct'
 const image = {messages: [{role: 'user', content: [{type: 'image_url', image_url: {url: 'https://example.com/a.png'}}]}]}
-
-const next = <E extends keyof RouterEvents>(router: Router, event: E, matches: (payload: RouterEvents[E]) => boolean) =>
-  new Promise<RouterEvents[E]>((resolve) => {
-    const off = router.on(event, (payload) => {
-      if (!matches(payload)) return
-      off()
-      resolve(payload)
-    })
-  })
 
 describe('the vision slot: promote and rollback --slot vision, with history, and the router swaps without a restart', () => {
   const t = useTestDatabase()
@@ -41,7 +32,7 @@ describe('the vision slot: promote and rollback --slot vision, with history, and
       await router.ready()
       assert.deepEqual([router.selectModel(image).model, router.selectModel(image).provider], ['gpt-4o', 'openai'])
 
-      const toQwen = next(router, 'swap', ({to}) => to.vision?.model === QWEN_VL)
+      const toQwen = nextRouterEvent(router, 'swap', ({to}) => to.vision?.model === QWEN_VL)
       const promoted = await promoteModel(deps, {model: `nebius:${QWEN_VL}`, slot: 'vision', force: true, reason: 'gpt-4o shuts down 2027-01-14', actor})
       assert.deepEqual([promoted.outcome, promoted.slot, promoted.from, promoted.message], ['changed', 'vision', 'gpt-4o', `promoted nebius:${QWEN_VL} for requests with images (was gpt-4o)`])
       assert.deepEqual((await readServingConfig(t.sql)).vision, {model: QWEN_VL, provider: 'nebius'})
@@ -58,7 +49,7 @@ describe('the vision slot: promote and rollback --slot vision, with history, and
       assert.deepEqual([textBack.slot, textBack.to, (await readServingConfig(t.sql)).vision?.model], ['text', 'gpt-4o-mini', QWEN_VL])
       assert.equal((await protectedModels(t.sql)).get(QWEN_VL), 'vision: the chat app serves it to requests with images')
 
-      const toDefault = next(router, 'swap', ({to}) => to.vision === undefined)
+      const toDefault = nextRouterEvent(router, 'swap', ({to}) => to.vision === undefined)
       const back = await rollbackModel(deps, {slot: 'vision', actor})
       assert.deepEqual([back.outcome, back.slot, back.from, back.to], ['changed', 'vision', `nebius:${QWEN_VL}`, 'gpt-4o'])
       await toDefault
