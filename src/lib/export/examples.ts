@@ -6,12 +6,15 @@ export type TrainingRole = 'system' | 'user' | 'assistant'
 export interface TrainingMessage {
   role: TrainingRole
   content: string
+  /** Known to need no JSON escaping (isPlainText); absent means unknown, and the line packer checks. */
+  plain?: boolean
 }
 
 /** One usable message of a conversation, already sanitised and redacted. */
 export interface ConversationMessage {
   role: TrainingRole
   content: string
+  plain?: boolean
 }
 
 export interface ExampleOptions {

@@ -42,7 +42,7 @@ export class LinePacker {
       const message = messages[index]
       if (index > 0) this.buffer[this.used++] = COMMA
       this.put(ROLE_OPEN[message.role])
-      this.putString(message.content)
+      this.putString(message.content, message.plain === true)
       this.buffer[this.used++] = CLOSE_BRACE
     }
     this.put(CLOSE)
@@ -59,8 +59,8 @@ export class LinePacker {
     this.used += bytes.length
   }
 
-  private putString(text: string): void {
-    if (NEEDS_ESCAPE.test(text)) {
+  private putString(text: string, plain: boolean): void {
+    if (!plain && NEEDS_ESCAPE.test(text)) {
       this.used += this.buffer.write(JSON.stringify(text), this.used)
       return
     }

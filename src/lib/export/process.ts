@@ -117,7 +117,7 @@ function admittedMessages(conversation: SourceConversation, redactor: Redactor, 
     const redacted = redactor.redact(verdict.content, conversation.conversationId)
     // for…in, not Object.entries: no arrays per message, and most messages have no redactions at all.
     for (const type in redacted.counts) bump(tally.redactions, type, redacted.counts[type as keyof typeof redacted.counts]!)
-    admitted.push({role: verdict.role, content: redacted.text})
+    admitted.push({role: verdict.role, content: redacted.text, plain: verdict.plain})
   }
   return admitted
 }

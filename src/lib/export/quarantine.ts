@@ -33,7 +33,8 @@ export function findSuspects(messages: readonly TrainingMessage[], redactor: Red
 export function quarantineExample(conversationId: string, exampleIndex: number, userIds: string[], messages: readonly TrainingMessage[], finds: QuarantineFind[]): QuarantinedExample {
   const masked = messages.map((message, index) => {
     const inMessage = finds.filter((find) => find.message === index)
-    return inMessage.length === 0 ? message : {role: message.role, content: markFinds(message.content, inMessage, (_type, value) => maskShape(value))}
+    // A new object either way: only role and content are recorded, never the packer's plain flag.
+    return {role: message.role, content: inMessage.length === 0 ? message.content : markFinds(message.content, inMessage, (_type, value) => maskShape(value))}
   })
   return {conversationId, exampleIndex, userIds, finds, messages: masked}
 }

@@ -1,7 +1,7 @@
 import type {Readable} from 'node:stream'
 import type {Sql, TransactionSql} from 'postgres'
 import {lastConversationStart} from './copy-text.js'
-import {sanitizeText} from './text.js'
+import {isPlainText, sanitizeText} from './text.js'
 import type {TrainingRole} from './examples.js'
 
 export interface SourceRow {
@@ -187,7 +187,8 @@ export function* groupConversations(rows: Iterable<SourceRow>): Generator<Source
   if (current !== undefined) yield current
 }
 
-export type MessageVerdict = {ok: true; role: TrainingRole; content: string; sanitized: boolean} | {ok: false; reason: string}
+/** `plain`: the content needs no JSON escaping (isPlainText), so the line packer writes it as it is. */
+export type MessageVerdict = {ok: true; role: TrainingRole; content: string; sanitized: boolean; plain: boolean} | {ok: false; reason: string}
 
 /** Decides whether a stored message can enter training, and cleans its text. */
 export function admitMessage(row: SourceRow): MessageVerdict {
@@ -196,7 +197,9 @@ export function admitMessage(row: SourceRow): MessageVerdict {
   if (row.has_image) return {ok: false, reason: 'image_message'}
   const raw = row.content ?? row.parts_text
   if (raw === null || !VISIBLE.test(raw)) return {ok: false, reason: 'empty_content'}
+  // Most messages: nothing to sanitise or escape, decided by one scan instead of three.
+  if (isPlainText(raw)) return {ok: true, role: row.role as TrainingRole, content: raw, sanitized: false, plain: true}
   const clean = sanitizeText(raw)
   if (!VISIBLE.test(clean)) return {ok: false, reason: 'empty_content'}
-  return {ok: true, role: row.role as TrainingRole, content: clean, sanitized: clean !== raw}
+  return {ok: true, role: row.role as TrainingRole, content: clean, sanitized: clean !== raw, plain: false}
 }

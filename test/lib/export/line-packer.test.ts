@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import type {TrainingMessage, TrainingRole} from '../../../src/lib/export/examples.js'
 import {LinePacker} from '../../../src/lib/export/line-packer.js'
+import {isPlainText} from '../../../src/lib/export/text.js'
 
 const ROLES: TrainingRole[] = ['system', 'user', 'assistant']
 const TRICKY = ['', 'plain ascii', 'quote " and backslash \\', 'new\nline\ttab\r\u0000\u001f\u007f', 'é – € ß', '😀 astral', 'lone \uD800 high', 'lone \uDC00 low', 'reversed \uDC00\uD800', 'line sep \u2028 para \u2029', '</script> & <b>', '\uFFFF\uFEFF']
@@ -38,6 +39,20 @@ describe('export/line-packer', () => {
       lines.map((line) => line.byteLength),
       expected.map((text) => Buffer.byteLength(text)),
     )
+  })
+
+  it('writes messages flagged plain (as admitMessage flags them) exactly as JSON.stringify does', () => {
+    const random = seeded(11)
+    const examples: TrainingMessage[][] = []
+    for (let index = 0; index < 2000; index += 1) {
+      examples.push(Array.from({length: 1 + Math.floor(random() * 4)}, (_, turn) => {
+        const content = randomText(random)
+        return {role: ROLES[turn % 3], content, plain: isPlainText(content)}
+      }))
+    }
+    assert.ok(examples.flat().filter((message) => message.plain).length > 100)
+    const expected = examples.map((messages) => `${JSON.stringify({messages: messages.map(({role, content}) => ({role, content}))})}\n`)
+    assert.equal(Buffer.from(pack(examples).utf8).toString('utf8'), expected.join(''))
   })
 
   it('grows its buffer for a line far larger than the first one, including worst-case escapes', () => {

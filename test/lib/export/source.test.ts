@@ -97,7 +97,7 @@ describe('export/source admitMessage', () => {
   })
 
   it('keeps text with anything visible, untrimmed', () => {
-    assert.deepEqual(admitMessage(row(' \u3000x ')), {ok: true, role: 'user', content: ' \u3000x ', sanitized: false})
-    assert.deepEqual(admitMessage(row('a\u0007')), {ok: true, role: 'user', content: 'a', sanitized: true})
+    assert.deepEqual(admitMessage(row(' \u3000x ')), {ok: true, role: 'user', content: ' \u3000x ', sanitized: false, plain: true})
+    assert.deepEqual(admitMessage(row('a\u0007')), {ok: true, role: 'user', content: 'a', sanitized: true, plain: false})
   })
 })
