@@ -9,6 +9,7 @@ const asciiWord = fc.stringMatching(/^[A-Za-z0-9]{1,8}$/)
 // Characters NFKC or lowercasing change, or that sit at the edge of the fast paths.
 const tricky = fc.constantFrom(
   'ﬁ', 'ﬀ', 'Ⅻ', '²', 'ｈ', 'Ｈ', '１', '𝐀', '𝟘', 'İ', 'ß', 'ẞ', 'Σ', 'ς', 'Ω', 'K', 'Å', '\u0301', '\u0308', '\u200d', '\u3000',
+  '音', 'Ж', 'ж', '가', 'ㄱ', 'ﻻ', 'ͺ', 'ﱞ', 'א', 'ก', 'क',
   '\u00a0', '\u2028', '\ufe0f', '🎸', '👩🏽‍🎤', 'ı', 'ǅ', 'ǈ', '㎒', '℃', '…', '・', 'ー', '々', 'ｶ', 'ﾞ', '\ud800', '\udc00',
 )
 const unicodeRun = fc.string({unit: 'binary', maxLength: 6})
