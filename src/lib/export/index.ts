@@ -150,11 +150,7 @@ async function processConversations(source: AsyncIterable<SourceBatch>, options:
     const {utf8, lines, tally: delta, quarantined} = await inFlight.shift()!
     addTally(tally, delta)
     await quarantine(quarantined)
-    let offset = 0
-    for (const line of lines) {
-      await sink.add(line, utf8.subarray(offset, offset + line.byteLength))
-      offset += line.byteLength
-    }
+    await sink.add(utf8, lines)
     options.onProgress?.({messagesRead: tally.messagesRead, conversations: tally.conversations, examples: sink.counts.written})
   }
   for await (const batch of source) {

@@ -45,6 +45,8 @@ export class PartWriter {
   private part = 1
   private current?: OpenPart
   private pending: Uint8Array[] = []
+  // The run of lines that follow each other in one buffer, not yet in pending.
+  private run?: {buffer: ArrayBufferLike; start: number; end: number}
   private bufferedBytes = 0
   private readonly done: PendingFile[] = []
   private readonly hashes: string[] = []
@@ -110,19 +112,26 @@ export class PartWriter {
 
   /**
    * Lines arrive as views of a few large buffers, mostly back to back: a line
-   * that continues the previous view extends it, so a flush writes a handful
-   * of views with writev and never copies lines into a buffer of its own.
+   * that continues the previous one extends the current run, so a flush writes
+   * a handful of views with writev, and neither copies lines nor makes a view per line.
    */
   private enqueue(line: Uint8Array): void {
-    const last = this.pending.at(-1)
-    if (last !== undefined && last.buffer === line.buffer && last.byteOffset + last.byteLength === line.byteOffset) {
-      this.pending[this.pending.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.byteLength + line.byteLength)
-    } else {
-      this.pending.push(line)
+    if (this.run !== undefined && this.run.buffer === line.buffer && this.run.end === line.byteOffset) {
+      this.run.end += line.byteLength
+      return
     }
+    this.closeRun()
+    this.run = {buffer: line.buffer, start: line.byteOffset, end: line.byteOffset + line.byteLength}
+  }
+
+  private closeRun(): void {
+    if (this.run === undefined) return
+    this.pending.push(new Uint8Array(this.run.buffer, this.run.start, this.run.end - this.run.start))
+    this.run = undefined
   }
 
   private async flush(): Promise<void> {
+    this.closeRun()
     if (this.current === undefined || this.pending.length === 0) return
     await this.current.handle.writev(this.pending)
     for (const view of this.pending) this.current.hash?.update(view)

@@ -14,6 +14,12 @@ export interface SinkCounts {
 }
 
 const BATCH_SIZE = 2000
+
+interface LineChunk {
+  utf8: Uint8Array
+  lines: readonly ExampleLine[]
+  hashes: string[]
+}
 // json, not jsonb: Postgres reads the lineage once, so converting it to jsonb first is wasted work.
 const JSON_OID = 114
 
@@ -25,7 +31,9 @@ const JSON_OID = 114
  */
 export class ExampleSink {
   readonly counts: SinkCounts = {written: 0, duplicateInRun: 0, alreadyInMaster: 0, tooLarge: 0, rejected: 0}
-  private batch: Array<{example: ExampleLine; utf8: Uint8Array; sha256: string}> = []
+  // Whole processed batches, not an object per line: fewer objects for the young-generation GC to copy.
+  private chunks: LineChunk[] = []
+  private chunkedLines = 0
   // Lines longer than maxBytes are never stored, so they are remembered here; each is huge, so they are few.
   private readonly tooLarge = new Set<string>()
 
@@ -44,12 +52,23 @@ export class ExampleSink {
     return new ExampleSink(tx, runId, daily, master, batchSize, await loadRejectedLines(tx))
   }
 
-  /** One training line: what it is, and its UTF-8 bytes (with the newline), which its sha256 is of. */
-  async add(example: ExampleLine, utf8: Uint8Array): Promise<void> {
-    // Hashed here, not in the worker that serialised the line: the worker is export's busiest thread,
+  /**
+   * Training lines: `utf8` holds them back to back (each with its newline, which its sha256 is of), `lines`
+   * says what each one is. The bytes are written later, so they must not change.
+   */
+  async add(utf8: Uint8Array, lines: readonly ExampleLine[]): Promise<void> {
+    // Hashed here, not in the worker that serialised the lines: the worker is export's busiest thread,
     // while this one waits on it about half the time.
-    this.batch.push({example, utf8, sha256: hash('sha256', utf8, 'hex')})
-    if (this.batch.length >= this.batchSize) await this.flush()
+    const hashes = new Array<string>(lines.length)
+    let offset = 0
+    for (let index = 0; index < lines.length; index += 1) {
+      const end = offset + lines[index].byteLength
+      hashes[index] = hash('sha256', utf8.subarray(offset, end), 'hex')
+      offset = end
+    }
+    this.chunks.push({utf8, lines, hashes})
+    this.chunkedLines += lines.length
+    if (this.chunkedLines >= this.batchSize) await this.flush()
   }
 
   async close(): Promise<{daily: WrittenParts; master: WrittenParts}> {
@@ -64,37 +83,46 @@ export class ExampleSink {
   }
 
   private async flush(): Promise<void> {
-    if (this.batch.length === 0) return
-    const batch = this.batch
-    this.batch = []
-    const known = await this.knownExamples(batch.map(({sha256}) => sha256))
+    if (this.chunkedLines === 0) return
+    const chunks = this.chunks
+    this.chunks = []
+    this.chunkedLines = 0
+    const hashes = chunks.length === 1 ? chunks[0].hashes : chunks.flatMap((chunk) => chunk.hashes)
+    const known = await this.knownExamples(hashes)
     const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []
-    for (const {example, utf8, sha256} of batch) {
-      if (this.rejected.has(sha256)) {
-        this.counts.rejected += 1
-        continue
+    for (const {utf8, lines, hashes: lineHashes} of chunks) {
+      let offset = 0
+      for (let index = 0; index < lines.length; index += 1) {
+        const example = lines[index]
+        const sha256 = lineHashes[index]
+        const bytes = utf8.subarray(offset, offset + example.byteLength)
+        offset += example.byteLength
+        if (this.rejected.has(sha256)) {
+          this.counts.rejected += 1
+          continue
+        }
+        const thisRun = known.get(sha256)
+        const earlierRunsAgain = thisRun === false && !earlierFirstSeen.has(sha256)
+        if (seenInBatch.has(sha256) || this.tooLarge.has(sha256) || thisRun === true || earlierRunsAgain) {
+          this.counts.duplicateInRun += 1
+          continue
+        }
+        seenInBatch.add(sha256)
+        if ((await this.daily.write(bytes)) === undefined) {
+          this.tooLarge.add(sha256)
+          this.counts.tooLarge += 1
+          continue
+        }
+        this.counts.written += 1
+        if (thisRun === false) {
+          this.counts.alreadyInMaster += 1
+          continue
+        }
+        await this.master.write(bytes)
+        lineage.push({sha256, conversation_id: example.conversationId, user_ids: example.userIds})
       }
-      const thisRun = known.get(sha256)
-      const earlierRunsAgain = thisRun === false && !earlierFirstSeen.has(sha256)
-      if (seenInBatch.has(sha256) || this.tooLarge.has(sha256) || thisRun === true || earlierRunsAgain) {
-        this.counts.duplicateInRun += 1
-        continue
-      }
-      seenInBatch.add(sha256)
-      if ((await this.daily.write(utf8)) === undefined) {
-        this.tooLarge.add(sha256)
-        this.counts.tooLarge += 1
-        continue
-      }
-      this.counts.written += 1
-      if (thisRun === false) {
-        this.counts.alreadyInMaster += 1
-        continue
-      }
-      await this.master.write(utf8)
-      lineage.push({sha256, conversation_id: example.conversationId, user_ids: example.userIds})
     }
     if (lineage.length > 0) {
       // One JSON parameter instead of four per row: far less for postgres.js to build per batch.

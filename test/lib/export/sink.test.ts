@@ -23,15 +23,15 @@ describeOnBothBackends('export/sink', (backend) => {
     await fs.rm(outDir, {recursive: true, force: true})
   })
 
-  /** One run of the sink over `texts`, two examples per round trip, so duplicates meet across batches. */
-  async function sinkRun(window: number, texts: string[]) {
+  /** One run of the sink over `texts` (one line per add, or the lines of each inner array as one batch), two examples per round trip, so duplicates meet across batches. */
+  async function sinkRun(window: number, texts: Array<string | string[]>) {
     const start = new Date(Date.UTC(2026, 10, window))
     const runId = await startRun(backend.db.sql, {start, end: new Date(start.getTime() + 86_400_000)}, outDir)
     return backend.db.sql.begin(async (tx) => {
       const daily = await PartWriter.open({partPath: () => path.join(outDir, `daily-${window}.jsonl`), maxBytes: 1 << 20, appendToExisting: false, hashParts: false})
       const master = await PartWriter.open({partPath: () => path.join(outDir, 'master.jsonl'), maxBytes: 1 << 20, appendToExisting: true, hashParts: false})
       const sink = await ExampleSink.open(tx, runId, daily, master, 2)
-      for (const text of texts) await sink.add(line(text).example, line(text).utf8)
+      for (const batch of texts) await sink.add(Buffer.concat([batch].flat().map((text) => line(text).utf8)), [batch].flat().map((text) => line(text).example))
       const written = await sink.close()
       const read = async (file: {temp: string}) => (await fs.readFile(file.temp, 'utf8')).split('\n').filter(Boolean)
       return {counts: sink.counts, daily: await read(written.daily.files[0]), master: written.master.files.length === 0 ? [] : await read(written.master.files[0])}
@@ -51,5 +51,16 @@ describeOnBothBackends('export/sink', (backend) => {
     assert.deepEqual(second.daily, ['a', 'e', 'c', 'x'])
     assert.deepEqual(second.master, ['e', 'x'])
     assert.deepEqual(second.counts, {written: 4, duplicateInRun: 3, alreadyInMaster: 2, tooLarge: 0, rejected: 0})
+  })
+
+  it('takes a processed batch of several lines at once, duplicates inside it and across batches alike', async () => {
+    const first = await sinkRun(1, [['a', 'b', 'a'], ['c', 'b', 'd'], ['d']])
+    assert.deepEqual(first.daily, ['a', 'b', 'c', 'd'])
+    assert.deepEqual(first.master, ['a', 'b', 'c', 'd'])
+    assert.deepEqual(first.counts, {written: 4, duplicateInRun: 3, alreadyInMaster: 0, tooLarge: 0, rejected: 0})
+    const second = await sinkRun(2, [['b', 'e', 'b'], ['e', 'f']])
+    assert.deepEqual(second.daily, ['b', 'e', 'f'])
+    assert.deepEqual(second.master, ['e', 'f'])
+    assert.deepEqual(second.counts, {written: 3, duplicateInRun: 2, alreadyInMaster: 1, tooLarge: 0, rejected: 0})
   })
 })
