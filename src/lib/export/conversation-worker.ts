@@ -1,7 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads'
 import {processBatch} from './process.js'
 import type {SourceBatch} from './source.js'
-import {contextFromSettings, type ProcessSettings} from './worker-pool.js'
+import {contextFromSettings, type ProcessSettings} from './processing-context.js'
 
 const context = contextFromSettings(workerData as ProcessSettings)
 

@@ -14,7 +14,7 @@ import {publishFiles, recoverInterruptedRuns} from './publish.js'
 import {ExampleSink, type SinkCounts} from './sink.js'
 import {addTally, emptyTally, type ProcessedBatch, type Tally} from './process.js'
 import {streamCopyBatches, streamCursorBatches, type SourceBatch} from './source.js'
-import {BATCHES_PER_WORKER, contextFromSettings, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
+import {BATCHES_PER_WORKER, inlineProcessor, workerProcessor, type ConversationProcessor} from './worker-pool.js'
 import {resolveWindow, type ExportWindow} from './window.js'
 
 export type {ExportRunRecord} from './ledger.js'
@@ -97,7 +97,7 @@ async function writeRun(db: Database, tx: TransactionSql, runId: number, window:
   const daily = await PartWriter.open({partPath: (part) => partName(dailyBase, part), maxBytes: options.maxBytes, appendToExisting: false, hashParts: true})
   const master = await PartWriter.open({partPath: (part) => partName(path.join(options.outDir, 'master'), part), maxBytes: options.maxBytes, appendToExisting: true, hashParts: false})
   const sink = await ExampleSink.open(tx, runId, daily, master)
-  const processor = createProcessor(options)
+  const processor = await createProcessor(options)
   try {
     // A server streams the rows with COPY on a client of its own: after a COPY stream postgres.js can leave a
     // pooled connection unusable (porsager/postgres#499). The embedded default reads through a cursor in this transaction.
@@ -166,10 +166,13 @@ function quarantineWarnings(summary: QuarantineSummary, runId: number): string[]
   return [`${summary.examples} example(s) quarantined: the verify pass still found possible PII after redaction (${types}); they are not in the files. Review them with: loopft quarantine --run ${runId}`]
 }
 
-function createProcessor(options: ExportOptions): ConversationProcessor {
+async function createProcessor(options: ExportOptions): Promise<ConversationProcessor> {
   const settings = {redaction: options.redaction ?? {}, goldKeys: [...(options.goldKeys ?? [])], forgottenUsers: [...(options.forgottenUsers ?? [])], systemPrompt: options.systemPrompt, maxExampleTokens: options.maxExampleTokens}
-  if (options.redactor !== undefined) return inlineProcessor({...contextFromSettings(settings), redactor: options.redactor})
-  return (options.workers ?? 0) > 0 ? workerProcessor(settings, options.workers!) : inlineProcessor(contextFromSettings(settings))
+  if (options.redactor === undefined && (options.workers ?? 0) > 0) return workerProcessor(settings, options.workers!)
+  // Loaded only here: with workers, this thread never redacts.
+  const {contextFromSettings} = await import('./processing-context.js')
+  const context = contextFromSettings(settings)
+  return inlineProcessor(options.redactor === undefined ? context : {...context, redactor: options.redactor})
 }
 
 /** fine_tune_YYYY-MM-DD (the day of the window's end); a time suffix when another window already took the name. */

@@ -1,32 +1,12 @@
 import {Worker} from 'node:worker_threads'
-import {createRedactor, type RedactOptions} from '../redact/index.js'
-import {createGoldPromptMatcher} from '../evaluation/gold-prompt.js'
 import type {SourceBatch} from './source.js'
 import {processBatch, type ProcessContext, type ProcessedBatch} from './process.js'
-
-/** Everything a worker needs to rebuild the processing context: plain data only. */
-export interface ProcessSettings {
-  redaction: RedactOptions
-  goldKeys: string[]
-  forgottenUsers: string[]
-  systemPrompt?: string
-  maxExampleTokens: number
-}
+import type {ProcessSettings} from './processing-context.js'
 
 export interface ConversationProcessor {
   /** Queues a batch; results come back in submission order. */
   submit(batch: SourceBatch): Promise<ProcessedBatch>
   close(): Promise<void>
-}
-
-export function contextFromSettings(settings: ProcessSettings): ProcessContext {
-  return {
-    redactor: createRedactor(settings.redaction),
-    isGoldPrompt: settings.goldKeys.length === 0 ? undefined : createGoldPromptMatcher(new Set(settings.goldKeys)),
-    forgottenUsers: new Set(settings.forgottenUsers),
-    systemPrompt: settings.systemPrompt,
-    maxExampleTokens: settings.maxExampleTokens,
-  }
 }
 
 export function inlineProcessor(context: ProcessContext): ConversationProcessor {
@@ -46,23 +26,20 @@ function startWorker(settings: ProcessSettings): Worker {
 }
 
 /**
- * Batches a worker may hold (the one it is on and those queued behind it) before this thread helps.
- * Enough that the worker never waits for work while this thread is busy with Postgres or a batch
- * of its own (four were not: docs/performance.md).
+ * Batches a worker may hold (the one it is on and those queued behind it). Enough that a worker never
+ * waits for work while this thread is busy with Postgres (four were not: docs/performance.md).
  */
 export const BATCHES_PER_WORKER = 8
 
 /**
  * Redaction, verification and serialisation are CPU-bound and independent per
  * conversation: worker threads do them while this thread reads rows from
- * Postgres and writes files. When every worker's queue is full, this thread
- * processes the batch itself instead of waiting: it is mostly idle, and that
- * core's worth of work costs no extra isolate (measured: as fast as a second
- * worker, at less memory).
+ * Postgres, writes files and de-duplicates. This thread processes no batch
+ * itself: on two cores it has Postgres to share its core with, and taking
+ * batches made exports slower and larger (docs/performance.md).
  */
 export function workerProcessor(settings: ProcessSettings, size: number): ConversationProcessor {
   const workers = Array.from({length: size}, () => startWorker(settings))
-  const here = contextFromSettings(settings)
   const pending = new Map<number, {resolve: (batch: ProcessedBatch) => void; reject: (error: Error) => void}>()
   let nextId = 0
   let failure: Error | undefined
@@ -82,7 +59,6 @@ export function workerProcessor(settings: ProcessSettings, size: number): Conver
   return {
     submit(batch) {
       if (failure !== undefined) return Promise.reject(failure)
-      if (pending.size >= BATCHES_PER_WORKER * workers.length) return new Promise((resolve) => resolve(processBatch(batch, here)))
       const id = nextId++
       const promise = new Promise<ProcessedBatch>((resolve, reject) => pending.set(id, {resolve, reject}))
       workers[id % workers.length].postMessage({id, batch}, 'copyText' in batch ? [batch.copyText.buffer] : [])

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import type {ProcessedBatch} from '../../../src/lib/export/process.js'
 import type {SourceBatch} from '../../../src/lib/export/source.js'
-import {BATCHES_PER_WORKER, contextFromSettings, inlineProcessor, workerProcessor, type ProcessSettings} from '../../../src/lib/export/worker-pool.js'
+import {contextFromSettings, type ProcessSettings} from '../../../src/lib/export/processing-context.js'
+import {BATCHES_PER_WORKER, inlineProcessor, workerProcessor} from '../../../src/lib/export/worker-pool.js'
 
 const SETTINGS: ProcessSettings = {redaction: {}, goldKeys: [], forgottenUsers: [], maxExampleTokens: 65_536}
 
@@ -17,20 +18,21 @@ function copyBatch(first: number, count: number): SourceBatch {
 const summary = (batch: ProcessedBatch) => ({text: Buffer.from(batch.utf8).toString('utf8'), lines: batch.lines, tally: batch.tally})
 
 describe('export/worker-pool', () => {
-  it('returns in submission order what one thread computes, also for batches this thread takes when the worker queue is full', async function () {
-    this.timeout(20_000)
-    const batchCount = 3 * BATCHES_PER_WORKER
-    const inline = inlineProcessor(contextFromSettings(SETTINGS))
-    const expected = await Promise.all(Array.from({length: batchCount}, (_, index) => inline.submit(copyBatch(index * 50, 50))))
-    const pool = workerProcessor(SETTINGS, 1)
-    try {
-      // Submitted without yielding: the worker answers none before the queue fills, so the later batches run here.
-      const results = await Promise.all(Array.from({length: batchCount}, (_, index) => pool.submit(copyBatch(index * 50, 50))))
-      assert.deepEqual(results.map(summary), expected.map(summary))
-      assert.equal(expected[0].lines.length, 50)
-      assert.deepEqual(expected[0].tally.redactions, {EMAIL: 50, PHONE: 50})
-    } finally {
-      await pool.close()
-    }
-  })
+  for (const size of [1, 2]) {
+    it(`returns in submission order what one thread computes (${size} worker${size === 1 ? '' : 's'}, more batches than they hold)`, async function () {
+      this.timeout(20_000)
+      const batchCount = 3 * BATCHES_PER_WORKER
+      const inline = inlineProcessor(contextFromSettings(SETTINGS))
+      const expected = await Promise.all(Array.from({length: batchCount}, (_, index) => inline.submit(copyBatch(index * 50, 50))))
+      const pool = workerProcessor(SETTINGS, size)
+      try {
+        const results = await Promise.all(Array.from({length: batchCount}, (_, index) => pool.submit(copyBatch(index * 50, 50))))
+        assert.deepEqual(results.map(summary), expected.map(summary))
+        assert.equal(expected[0].lines.length, 50)
+        assert.deepEqual(expected[0].tally.redactions, {EMAIL: 50, PHONE: 50})
+      } finally {
+        await pool.close()
+      }
+    })
+  }
 })
