@@ -11,8 +11,11 @@ const T = 0x74
 const N = 0x4e
 const BACKSLASH = 0x5c
 
-/** The rows of export's query (source.ts column order) from whole lines of COPY text, decoded one at a time. */
-export function* decodeSourceRows(copyText: Uint8Array): Generator<SourceRow> {
+/**
+ * The rows of export's query (source.ts column order) from whole lines of COPY text, decoded one at a
+ * time and handed to `onRow` (a call per row, not a generator's step: this runs for every message).
+ */
+export function decodeSourceRows(copyText: Uint8Array, onRow: (row: SourceRow) => void): void {
   // Fields are found in the bytes and decoded one by one: decoding the whole batch at once made one
   // two-byte string of it as soon as any row held a non-ASCII character, and every field sliced from it
   // was two-byte too, several times slower to decode, scan, serialise and encode.
@@ -31,14 +34,14 @@ export function* decodeSourceRows(copyText: Uint8Array): Generator<SourceRow> {
     const tab3 = bytes.indexOf(TAB, tab2 + 1)
     const tab4 = bytes.indexOf(TAB, tab3 + 1)
     const tab5 = bytes.indexOf(TAB, tab4 + 1)
-    yield {
+    onRow({
       conversation_id: conversationId.value(start, tab1)!,
       user_id: userId.value(tab1 + 1, tab2),
       role: knownRole(bytes, tab2 + 1, tab3) ?? field(bytes, tab2 + 1, tab3)!,
       content: field(bytes, tab3 + 1, tab4),
       has_image: bytes[tab4 + 1] === T,
       parts_text: field(bytes, tab5 + 1, end),
-    }
+    })
     start = end + 1
   }
 }

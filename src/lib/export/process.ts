@@ -5,7 +5,7 @@ import {bump} from './counts.js'
 import {buildExamples, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {LinePacker, type ExampleLine} from './line-packer.js'
 import {findSuspects, quarantineExample, type QuarantinedExample} from './quarantine.js'
-import {admitMessage, groupConversations, type SourceBatch, type SourceConversation} from './source.js'
+import {admitMessage, ConversationGrouper, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
   redactor: Redactor
@@ -57,11 +57,21 @@ export function processBatch(batch: SourceBatch, context: ProcessContext): Proce
   const tally = emptyTally()
   const quarantined: QuarantinedExample[] = []
   const packer = new LinePacker()
-  const conversations = 'copyText' in batch ? groupConversations(decodeSourceRows(batch.copyText)) : batch.conversations
-  for (const conversation of conversations) {
+  const take = (conversation: SourceConversation) => {
     tally.messagesRead += conversation.rows.length
     tally.conversations += 1
     for (const messages of processConversation(conversation, context, tally, quarantined)) packer.add(messages, conversation.conversationId, [...conversation.userIds])
+  }
+  if ('copyText' in batch) {
+    const grouper = new ConversationGrouper()
+    decodeSourceRows(batch.copyText, (row) => {
+      const closed = grouper.add(row)
+      if (closed !== undefined) take(closed)
+    })
+    const last = grouper.finish()
+    if (last !== undefined) take(last)
+  } else {
+    for (const conversation of batch.conversations) take(conversation)
   }
   return {...packer.finish(), tally, quarantined}
 }

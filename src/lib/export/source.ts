@@ -159,11 +159,11 @@ export async function* streamCursorBatches(tx: TransactionSql, window: {start: D
     if (!more) break
     const cut = lastConversationIndex(held)
     if (cut === 0) continue
-    yield {conversations: [...groupConversations(held.slice(0, cut))]}
+    yield {conversations: groupConversations(held.slice(0, cut))}
     held = held.slice(cut)
   }
   await tx`close loopft_export_cursor`
-  if (held.length > 0) yield {conversations: [...groupConversations(held)]}
+  if (held.length > 0) yield {conversations: groupConversations(held)}
 }
 
 function lastConversationIndex(rows: SourceRow[]): number {
@@ -172,19 +172,44 @@ function lastConversationIndex(rows: SourceRow[]): number {
   return index
 }
 
-/** Groups rows ordered by conversation (the rows of whole conversations) into conversations, one at a time. */
-export function* groupConversations(rows: Iterable<SourceRow>): Generator<SourceConversation> {
-  let current: SourceConversation | undefined
-  for (const row of rows) {
-    if (current !== undefined && current.conversationId !== row.conversation_id) {
-      yield current
-      current = undefined
+/**
+ * Groups rows ordered by conversation into conversations as they come: add() returns the
+ * conversation a row closes, finish() the last one. A caller can process each conversation
+ * before the next is decoded, so its rows die young.
+ */
+export class ConversationGrouper {
+  private current?: SourceConversation
+
+  add(row: SourceRow): SourceConversation | undefined {
+    let closed: SourceConversation | undefined
+    if (this.current !== undefined && this.current.conversationId !== row.conversation_id) {
+      closed = this.current
+      this.current = undefined
     }
-    current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []}
+    const current = (this.current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []})
     current.rows.push(row)
     if (row.user_id !== null) current.userIds.add(row.user_id)
+    return closed
   }
-  if (current !== undefined) yield current
+
+  finish(): SourceConversation | undefined {
+    const last = this.current
+    this.current = undefined
+    return last
+  }
+}
+
+/** Rows ordered by conversation (the rows of whole conversations) as conversations. */
+export function groupConversations(rows: readonly SourceRow[]): SourceConversation[] {
+  const grouper = new ConversationGrouper()
+  const conversations: SourceConversation[] = []
+  for (const row of rows) {
+    const closed = grouper.add(row)
+    if (closed !== undefined) conversations.push(closed)
+  }
+  const last = grouper.finish()
+  if (last !== undefined) conversations.push(last)
+  return conversations
 }
 
 /** `plain`: the content needs no JSON escaping (isPlainText), so the line packer writes it as it is. */

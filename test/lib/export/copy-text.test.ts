@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict'
 import {decodeSourceRows, lastConversationStart} from '../../../src/lib/export/copy-text.js'
+import type {SourceRow} from '../../../src/lib/export/source.js'
 
 const encode = (text: string) => new Uint8Array(Buffer.from(text))
+
+function decoded(copyText: Uint8Array): SourceRow[] {
+  const rows: SourceRow[] = []
+  decodeSourceRows(copyText, (row) => rows.push(row))
+  return rows
+}
 
 describe('export/copy-text', () => {
   it('decodes rows, nulls and every escape COPY TO writes; other escaped characters stand for themselves', () => {
     const text = 'c1\tu1\tuser\tline one\\nline two\\ttab \\\\ back\\r\\b\\f\\v \\q\tf\t\\N\n' + 'c1\t\\N\tassistant\t\\N\tt\tparts \\\\N text\n'
-    assert.deepEqual([...decodeSourceRows(encode(text))], [
+    assert.deepEqual(decoded(encode(text)), [
       {conversation_id: 'c1', user_id: 'u1', role: 'user', content: 'line one\nline two\ttab \\ back\r\b\f\v q', has_image: false, parts_text: null},
       {conversation_id: 'c1', user_id: null, role: 'assistant', content: null, has_image: true, parts_text: 'parts \\N text'},
     ])
@@ -15,7 +22,7 @@ describe('export/copy-text', () => {
   it('decodes multi-byte UTF-8 and a view into a larger buffer', () => {
     const bytes = Buffer.from('xxc2\tu\tuser\tPřílišé 👩‍👩‍👧 こんにちは\tf\t\\N\n')
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset + 2, bytes.length - 2)
-    assert.equal([...decodeSourceRows(view)][0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
+    assert.equal(decoded(view)[0].content, 'Přílišé 👩‍👩‍👧 こんにちは')
   })
 
   it('decodes ids and roles that repeat, change or only look alike', () => {
@@ -24,8 +31,8 @@ describe('export/copy-text', () => {
       row('c1', 'u1', 'user'), row('c1', 'u1', 'assistant'), row('c1', '\\N', 'users'), row('c1', 'u2', 'use'), row('c1', 'u3', 'usex'),
       row('c2', 'u2', 'tool'), row('c3', 'u2', 'Tool'), row('c3', 'u\\t', 'system'), row('c3', 'u\\t', 'assistant_'), row('c\\n', 'u1', ''),
     ].join('')
-    const decoded = [...decodeSourceRows(encode(text))].map((r) => [r.conversation_id, r.user_id, r.role])
-    assert.deepEqual(decoded, [
+    const fields = decoded(encode(text)).map((r) => [r.conversation_id, r.user_id, r.role])
+    assert.deepEqual(fields, [
       ['c1', 'u1', 'user'], ['c1', 'u1', 'assistant'], ['c1', null, 'users'], ['c1', 'u2', 'use'], ['c1', 'u3', 'usex'],
       ['c2', 'u2', 'tool'], ['c3', 'u2', 'Tool'], ['c3', 'u\t', 'system'], ['c3', 'u\t', 'assistant_'], ['c\n', 'u1', ''],
     ])

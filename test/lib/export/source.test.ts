@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {connectServer} from '../../../src/lib/db/connection.js'
 import {decodeSourceRows} from '../../../src/lib/export/copy-text.js'
-import {admitMessage, groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation} from '../../../src/lib/export/source.js'
+import {admitMessage, groupConversations, streamCopyBatches, streamCursorBatches, type SourceBatch, type SourceConversation, type SourceRow} from '../../../src/lib/export/source.js'
 import {describeOnBothBackends} from '../../support/backends.js'
 
 const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-21T00:00:00Z')}
@@ -9,7 +9,10 @@ const WINDOW = {start: new Date('2026-11-20T00:00:00Z'), end: new Date('2026-11-
 const BIG = 'x\t\\y\n'.repeat(300_000)
 
 function conversationsOf(batch: SourceBatch): SourceConversation[] {
-  return 'copyText' in batch ? [...groupConversations(decodeSourceRows(batch.copyText))] : batch.conversations
+  if (!('copyText' in batch)) return batch.conversations
+  const rows: SourceRow[] = []
+  decodeSourceRows(batch.copyText, (row) => rows.push(row))
+  return groupConversations(rows)
 }
 
 async function collect(batches: AsyncIterable<SourceBatch>): Promise<{count: number; conversations: SourceConversation[]}> {
