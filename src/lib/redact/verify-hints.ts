@@ -36,6 +36,10 @@ const DIGIT_DOT_DIGIT_HINT = /\d\.\d/g
 // Card, IBAN and SSN numbers are rare: one scan for the three (\d{4}, [A-Za-z]{2}\d\d or \d{3}[- ]\d,
 // written to start with a digit, which V8 skips to faster), the single ones only when it finds something.
 const RARE_NUMBER_HINT = /\d(?:(?<=[A-Za-z]{2}\d)\d|\d\d(?:\d|[- ]\d))/g
+// Where the phone or the rare-number hint can first hold (their alternatives joined; the phone's \d{8}
+// needs none, since its first four digits are a rare-number match): most texts with a digit have neither
+// ("128 BPM", "at 9:30"), and one scan then answers for both.
+const DIGIT_HINTS = /\d(?:[ .\-/)]\(?\d|(?<=[A-Za-z]{2}\d)\d|\d\d(?:\d|[- ]\d))|\+\d/g
 const FOUR_DIGITS_HINT = /\d{4}/g
 const IBAN_HINT = /[A-Za-z]{2}\d\d/g
 const SSN_HINT = /\d{3}[- ]\d\d[- ]\d{4}/g
@@ -52,9 +56,12 @@ export function textFeatures(text: string): number {
   FIRST_DIGIT.lastIndex = 0
   if (!FIRST_DIGIT.test(text)) return features
   const digit = FIRST_DIGIT.lastIndex - 1
-  // Every \d.\d is also a phone hint.
-  if (testFrom(PHONE_HINT, text, digit - 1)) features |= PHONE_START | (testFrom(DIGIT_DOT_DIGIT_HINT, text, digit) ? DIGIT_DOT_DIGIT : 0)
-  if (testFrom(RARE_NUMBER_HINT, text, digit)) {
+  DIGIT_HINTS.lastIndex = Math.max(0, digit - 1)
+  const hint = DIGIT_HINTS.exec(text)
+  if (hint === null) return features
+  // Neither hint holds before hint.index. Every \d.\d is also a phone hint.
+  if (testFrom(PHONE_HINT, text, hint.index)) features |= PHONE_START | (testFrom(DIGIT_DOT_DIGIT_HINT, text, digit) ? DIGIT_DOT_DIGIT : 0)
+  if (testFrom(RARE_NUMBER_HINT, text, hint.index)) {
     if (testFrom(FOUR_DIGITS_HINT, text, digit)) features |= FOUR_DIGITS
     if (testFrom(IBAN_HINT, text, digit - 2)) features |= IBAN_START
     if (testFrom(SSN_HINT, text, digit)) features |= SSN_START
