@@ -13,7 +13,7 @@ export interface ProcessSettings {
 
 /**
  * The context of the thread that processes batches. Its own module, so that a thread which only hands
- * batches to workers never loads the redactor's reference data (~40 ms and ~14 MB: docs/performance.md).
+ * batches to workers never loads the redactor's reference data (its cost: docs/performance.md).
  */
 export function contextFromSettings(settings: ProcessSettings): ProcessContext {
   return {
