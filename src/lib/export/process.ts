@@ -5,7 +5,7 @@ import {bump} from './counts.js'
 import {buildExamples, type ConversationMessage, type TrainingMessage} from './examples.js'
 import {LinePacker, type ExampleLine} from './line-packer.js'
 import {findSuspects, quarantineExample, type QuarantinedExample} from './quarantine.js'
-import {admitMessage, ConversationGrouper, type SourceBatch, type SourceConversation} from './source.js'
+import {admitMessage, eachConversation, type SourceBatch, type SourceConversation} from './source.js'
 
 export interface ProcessContext {
   redactor: Redactor
@@ -62,17 +62,8 @@ export function processBatch(batch: SourceBatch, context: ProcessContext): Proce
     tally.conversations += 1
     for (const messages of processConversation(conversation, context, tally, quarantined)) packer.add(messages, conversation.conversationId, [...conversation.userIds])
   }
-  if ('copyText' in batch) {
-    const grouper = new ConversationGrouper()
-    decodeSourceRows(batch.copyText, (row) => {
-      const closed = grouper.add(row)
-      if (closed !== undefined) take(closed)
-    })
-    const last = grouper.finish()
-    if (last !== undefined) take(last)
-  } else {
-    for (const conversation of batch.conversations) take(conversation)
-  }
+  if ('copyText' in batch) eachConversation((onRow) => decodeSourceRows(batch.copyText, onRow), take)
+  else for (const conversation of batch.conversations) take(conversation)
   return {...packer.finish(), tally, quarantined}
 }
 

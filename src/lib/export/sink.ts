@@ -87,8 +87,7 @@ export class ExampleSink {
     const chunks = this.chunks
     this.chunks = []
     this.chunkedLines = 0
-    const hashes = chunks.length === 1 ? chunks[0].hashes : chunks.flatMap((chunk) => chunk.hashes)
-    const known = await this.knownExamples(hashes)
+    const known = await this.knownExamples(chunks.flatMap((chunk) => chunk.hashes))
     const earlierFirstSeen = await this.firstSeenThisRun([...known].filter(([, thisRun]) => !thisRun).map(([sha256]) => sha256))
     const seenInBatch = new Set<string>()
     const lineage: Array<{sha256: string; conversation_id: string; user_ids: string[]}> = []

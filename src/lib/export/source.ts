@@ -173,42 +173,28 @@ function lastConversationIndex(rows: SourceRow[]): number {
 }
 
 /**
- * Groups rows ordered by conversation into conversations as they come: add() returns the
- * conversation a row closes, finish() the last one. A caller can process each conversation
- * before the next is decoded, so its rows die young.
+ * Groups rows ordered by conversation into conversations as they come: `readRows` hands each row to
+ * the callback it is given, and each conversation goes to `onConversation` as soon as the next one
+ * starts, so a caller can process it before more rows are decoded and its rows die young.
  */
-export class ConversationGrouper {
-  private current?: SourceConversation
-
-  add(row: SourceRow): SourceConversation | undefined {
-    let closed: SourceConversation | undefined
-    if (this.current !== undefined && this.current.conversationId !== row.conversation_id) {
-      closed = this.current
-      this.current = undefined
+export function eachConversation(readRows: (onRow: (row: SourceRow) => void) => void, onConversation: (conversation: SourceConversation) => void): void {
+  let current: SourceConversation | undefined
+  readRows((row) => {
+    if (current !== undefined && current.conversationId !== row.conversation_id) {
+      onConversation(current)
+      current = undefined
     }
-    const current = (this.current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []})
+    current ??= {conversationId: row.conversation_id, userIds: new Set(), rows: []}
     current.rows.push(row)
     if (row.user_id !== null) current.userIds.add(row.user_id)
-    return closed
-  }
-
-  finish(): SourceConversation | undefined {
-    const last = this.current
-    this.current = undefined
-    return last
-  }
+  })
+  if (current !== undefined) onConversation(current)
 }
 
 /** Rows ordered by conversation (the rows of whole conversations) as conversations. */
 export function groupConversations(rows: readonly SourceRow[]): SourceConversation[] {
-  const grouper = new ConversationGrouper()
   const conversations: SourceConversation[] = []
-  for (const row of rows) {
-    const closed = grouper.add(row)
-    if (closed !== undefined) conversations.push(closed)
-  }
-  const last = grouper.finish()
-  if (last !== undefined) conversations.push(last)
+  eachConversation((onRow) => rows.forEach((row) => onRow(row)), (conversation) => conversations.push(conversation))
   return conversations
 }
 
